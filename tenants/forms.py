@@ -1,0 +1,50 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+import verticals
+
+from . import services
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(label=_("Company name"), max_length=120)
+    slug = forms.CharField(
+        label=_("Portal address"), max_length=services.SLUG_MAX + 10,
+        help_text=_("Lowercase letters, digits and hyphens; your customers will open it."),
+    )
+    vertical = forms.ChoiceField(label=_("Industry template"), widget=forms.RadioSelect)
+    owner_email = forms.EmailField(label=_("Your e-mail"), max_length=254)
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vertical"].choices = [(v.key, v.title) for v in verticals.VERTICALS.values()]
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"].strip().lower()
+
+    def clean_owner_email(self):
+        return self.cleaned_data["owner_email"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        errors = services.validate_new_tenant(
+            slug=data["slug"], name=data["name"], vertical=data["vertical"],
+            owner_email=data["owner_email"], owner_password=data["password"])
+        for field, messages in errors.items():
+            self.add_error(field, ValidationError(messages))
+        return data
+
+    def save(self) -> services.NewTenant:
+        data = self.cleaned_data
+        return services.create_tenant(slug=data["slug"], name=data["name"], vertical=data["vertical"],
+                                      owner_email=data["owner_email"], owner_password=data["password"])
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(choices=[("suspended", _("Suspend")), ("active", _("Resume"))])
+    reason = forms.CharField(max_length=300, required=False)

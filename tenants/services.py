@@ -1,0 +1,280 @@
+"""Creating, provisioning and switching tenants. See docs/provisioning.md for why schemas are cloned."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_context, schema_exists, tenant_context
+
+import verticals
+
+from .models import Domain, SpareSchema, Tenant, TenantStatusChange
+
+logger = logging.getLogger(__name__)
+
+SLUG_MIN, SLUG_MAX = 3, 30
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# Sub-domains the platform keeps for itself or that would confuse customers.
+RESERVED_SLUGS = frozenset({
+    "www", "api", "admin", "console", "static", "media", "app", "apps", "mail", "smtp", "imap", "pop",
+    "ftp", "ns", "ns1", "ns2", "dns", "mx", "cdn", "assets", "files", "help", "support", "status", "docs",
+    "blog", "dev", "staging", "test", "demo", "beta", "dashboard", "manage", "portal", "signup", "login",
+    "logout", "auth", "account", "accounts", "billing", "pay", "payments", "webhooks", "ws", "socket",
+    "public", "template", "root", "system", "kabinet", "platform", "healthz", "metrics", "internal",
+    "localhost", "info", "about", "security", "abuse", "postmaster", "hostmaster", "webmaster",
+})
+SCHEMA_PREFIX = "t_"
+OPERATOR_LINK_LIFETIME = timedelta(hours=72)
+SPARE_PREFIX = "spare_"
+
+
+class ProvisioningError(RuntimeError):
+    """The platform cannot make schemas (e.g. the template schema was never migrated)."""
+
+
+def validate_slug(slug: str) -> None:
+    if not SLUG_MIN <= len(slug) <= SLUG_MAX:
+        raise ValidationError(
+            _("Use %(min)d to %(max)d characters.") % {"min": SLUG_MIN, "max": SLUG_MAX}, code="length")
+    if not SLUG_PATTERN.fullmatch(slug):
+        raise ValidationError(
+            _("Use lowercase Latin letters, digits and single hyphens; start with a letter, "
+              "do not end with a hyphen."), code="invalid")
+    if slug in RESERVED_SLUGS or slug.startswith("xn-"):
+        raise ValidationError(_("“%(slug)s” is reserved. Please choose another address.") % {"slug": slug},
+                              code="reserved")
+    if Tenant.objects.filter(slug=slug).exists() or schema_exists(schema_name_for(slug)):
+        raise ValidationError(_("“%(slug)s” is already taken.") % {"slug": slug}, code="taken")
+
+
+def schema_name_for(slug: str) -> str:
+    # Slugs have no underscores, so replacing hyphens cannot make two slugs share a schema.
+    return SCHEMA_PREFIX + slug.replace("-", "_")
+
+
+def domain_for(slug: str) -> str:
+    return f"{slug}.{settings.PLATFORM_DOMAIN}"
+
+
+def base_url(host: str, port: str | None = None) -> str:
+    port = settings.PLATFORM_URL_PORT if port is None else port
+    default_port = {"http": "80", "https": "443"}[settings.PLATFORM_URL_SCHEME]
+    suffix = f":{port}" if port and port != default_port else ""
+    return f"{settings.PLATFORM_URL_SCHEME}://{host}{suffix}"
+
+
+def tenant_url(tenant: Tenant, port: str | None = None) -> str:
+    domain = tenant.get_primary_domain()
+    return base_url(domain.domain if domain else domain_for(tenant.slug), port)
+
+
+def platform_url(port: str | None = None) -> str:
+    return base_url(settings.PLATFORM_DOMAIN, port)
+
+
+def owner_email_taken(email: str) -> bool:
+    return Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, owner_email__iexact=email).exists()
+
+
+# --- schemas ---------------------------------------------------------------------------------------
+
+def ensure_platform_tenant() -> Tenant:
+    """The public schema's tenant row and the platform's own domain."""
+    tenant, _created = Tenant.objects.get_or_create(
+        schema_name=settings.PUBLIC_SCHEMA_NAME,
+        defaults={"slug": "platform", "name": "Kabinet", "kind": Tenant.Kind.PLATFORM},
+    )
+    Domain.objects.get_or_create(domain=settings.PLATFORM_DOMAIN, defaults={"tenant": tenant, "is_primary": True})
+    return tenant
+
+
+def ensure_template() -> Tenant:
+    """The template schema that new tenants are cloned from. It is a tenant row, so every
+    `migrate_schemas` keeps it current; it has no domain and holds no users or secrets."""
+    template = Tenant.objects.filter(schema_name=settings.TENANT_BASE_SCHEMA).first()
+    if template is None:
+        template = Tenant.objects.create(
+            schema_name=settings.TENANT_BASE_SCHEMA, slug="tenant-template", name="Template",
+            kind=Tenant.Kind.TEMPLATE,
+        )
+    if not schema_exists(template.schema_name):
+        # No template to clone from yet: this is the one schema ever made by running migrations.
+        template.create_schema(check_if_exists=True, verbosity=0)
+    return template
+
+
+def template_fingerprint() -> str:
+    """A digest of the migrations applied in the template schema."""
+    if not schema_exists(settings.TENANT_BASE_SCHEMA):
+        raise ProvisioningError(
+            f"The template schema “{settings.TENANT_BASE_SCHEMA}” does not exist; "
+            "run `python manage.py setup_platform` before creating tenants.")
+    return _migrations_digest(settings.TENANT_BASE_SCHEMA)
+
+
+def _migrations_digest(schema_name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) "
+            "FROM %s.django_migrations" % connection.ops.quote_name(schema_name))  # noqa: S608 (quoted identifier)
+        return cursor.fetchone()[0]
+
+
+def clone_template(schema_name: str) -> None:
+    template_fingerprint()  # fails loudly when the template is missing; never falls back to migrations
+    CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, schema_name, "DATA")
+
+
+def claim_spare_schema(schema_name: str) -> bool:
+    """Renames a ready spare schema to `schema_name`. False when none is ready (the caller clones)."""
+    fingerprint = template_fingerprint()
+    spare = (SpareSchema.objects.select_for_update(skip_locked=True)
+             .filter(migration_fingerprint=fingerprint).order_by("created_at").first())
+    if spare is None:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SCHEMA %s RENAME TO %s" % (
+            connection.ops.quote_name(spare.schema_name), connection.ops.quote_name(schema_name)))
+    spare.delete()
+    return True
+
+
+def make_spare_schema() -> SpareSchema:
+    name = SPARE_PREFIX + secrets.token_hex(8)
+    with transaction.atomic():
+        fingerprint = template_fingerprint()
+        clone_template(name)
+        return SpareSchema.objects.create(schema_name=name, migration_fingerprint=fingerprint)
+
+
+def drop_schema(schema_name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA IF EXISTS %s CASCADE" % connection.ops.quote_name(schema_name))
+
+
+def refill_spare_schemas(target: int | None = None) -> int:
+    """Drops spares made before the template's last migration and tops the pool up to `target`.
+    Returns how many were made."""
+    target = settings.TENANT_SPARE_SCHEMAS if target is None else target
+    connection.set_schema_to_public()
+    fingerprint = template_fingerprint()
+    for stale in SpareSchema.objects.exclude(migration_fingerprint=fingerprint):
+        with transaction.atomic():
+            drop_schema(stale.schema_name)
+            stale.delete()
+    made = 0
+    while SpareSchema.objects.count() < target:
+        make_spare_schema()
+        made += 1
+    return made
+
+
+# --- tenants ---------------------------------------------------------------------------------------
+
+@dataclass
+class NewTenant:
+    tenant: Tenant
+    owner: object
+    fast_path: bool
+
+
+def validate_new_tenant(*, slug: str, name: str, vertical: str, owner_email: str,
+                        owner_password: str | None) -> dict[str, list[str]]:
+    """All problems with a signup, by field; empty when it can go ahead."""
+    errors: dict[str, list[str]] = {}
+
+    def check(field, func):
+        try:
+            func()
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+
+    check("slug", lambda: validate_slug(slug))
+    if not name.strip():
+        errors["name"] = [_("Enter the company name.")]
+    elif len(name) > 120:
+        errors["name"] = [_("Use at most 120 characters.")]
+    if vertical not in verticals.VERTICALS:
+        errors["vertical"] = [_("Choose one of the templates.")]
+    check("owner_email", lambda: validate_email(owner_email))
+    if "owner_email" not in errors and owner_email_taken(owner_email):
+        errors["owner_email"] = [_("This e-mail already owns a business on the platform. "
+                                   "Sign in to it, or use another address.")]
+    if owner_password is not None:
+        user = get_user_model()(email=owner_email, full_name=name)
+        check("password", lambda: validate_password(owner_password, user))
+    return errors
+
+
+@transaction.atomic
+def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owner_password: str | None = None,
+                  owner_name: str = "", is_demo: bool = False, use_spare: bool = True) -> NewTenant:
+    """Creates a business: its row, domain and schema (a spare renamed, else a clone of the template),
+    its owner and its vertical's defaults. All or nothing. Raises ValidationError with a dict by field."""
+    slug, owner_email = slug.strip().lower(), owner_email.strip().lower()
+    errors = validate_new_tenant(slug=slug, name=name, vertical=vertical, owner_email=owner_email,
+                                 owner_password=owner_password)
+    if errors:
+        raise ValidationError(errors)
+    connection.set_schema_to_public()
+    try:
+        with transaction.atomic():
+            tenant = Tenant.objects.create(
+                schema_name=schema_name_for(slug), slug=slug, name=name.strip(), vertical=vertical,
+                owner_email=owner_email, is_demo=is_demo, kind=Tenant.Kind.BUSINESS,
+            )
+            Domain.objects.create(domain=domain_for(slug), tenant=tenant, is_primary=True)
+    except IntegrityError as exc:
+        # Another signup took the same address or e-mail between validation and insert.
+        raise ValidationError({"slug": [_("“%(slug)s” is already taken.") % {"slug": slug}]}) from exc
+    fast_path = use_spare and claim_spare_schema(tenant.schema_name)
+    if not fast_path:
+        clone_template(tenant.schema_name)
+    with tenant_context(tenant):
+        owner = get_user_model().objects.create_user(
+            owner_email, owner_password, full_name=owner_name, role="owner", is_staff=True)
+        if is_demo:
+            verticals.seed_demo_content(verticals.VERTICALS[vertical])
+    connection.set_schema_to_public()
+    if use_spare:
+        from .tasks import refill_spare_schemas as refill_task
+
+        refill_task.delay_on_commit()
+    return NewTenant(tenant=tenant, owner=owner, fast_path=fast_path)
+
+
+def set_status(tenant: Tenant, status: str, *, changed_by: str = "", reason: str = "") -> Tenant:
+    """Suspends or resumes a business. Data is never touched, only whether its portal answers."""
+    if tenant.kind != Tenant.Kind.BUSINESS:
+        raise ValidationError(_("Only businesses can be suspended or resumed."))
+    if status not in Tenant.Status.values:
+        raise ValidationError(_("Unknown status."))
+    if tenant.status == status:
+        return tenant
+    with transaction.atomic():
+        tenant.status = status
+        tenant.status_changed_at = timezone.now()
+        tenant.save(update_fields=["status", "status_changed_at"])
+        TenantStatusChange.objects.create(tenant=tenant, status=status, changed_by=changed_by, reason=reason[:300])
+    return tenant
+
+
+def delete_tenant(tenant: Tenant) -> None:
+    """Drops a business and its schema (used by operators and the benchmark; there is no UI for it)."""
+    if tenant.kind != Tenant.Kind.BUSINESS:
+        raise ValidationError(_("Only businesses can be deleted."))
+    with schema_context(settings.PUBLIC_SCHEMA_NAME):
+        tenant.delete(force_drop=True)

@@ -1,0 +1,123 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tenants.utils import tenant_context
+
+import verticals
+from cabinet.accounts.forms import PlatformStaffAuthenticationForm
+from cabinet.accounts.services import issue_login_token
+
+from . import selectors, services
+from .forms import SignupForm, StatusChangeForm
+from .models import Tenant
+
+
+@require_GET
+def landing(request):
+    return render(request, "tenants/landing.html", {"verticals": verticals.VERTICALS.values()})
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = form.save()
+        except ValidationError as exc:  # lost a race for the same address or e-mail
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            with tenant_context(created.tenant):
+                token = issue_login_token(created.owner)
+            portal = services.tenant_url(created.tenant, request.get_port())
+            return HttpResponseRedirect(f"{portal}/manage/enter/{token}/")
+    return render(request, "tenants/signup.html", {"form": form, "verticals": verticals.VERTICALS.values()})
+
+
+@require_GET
+def check_slug(request):
+    """Live feedback on the portal address while the business types it (htmx)."""
+    slug = request.GET.get("slug", "").strip().lower()
+    try:
+        services.validate_slug(slug)
+    except ValidationError as exc:
+        return HttpResponse(format_html('<span class="field-error">{}</span>', " ".join(exc.messages)))
+    return HttpResponse(format_html('<span class="field-ok">{}</span>',
+                                    _("%(domain)s is free.") % {"domain": services.domain_for(slug)}))
+
+
+# --- platform console -------------------------------------------------------------------------------
+
+def platform_staff_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_staff):
+            return redirect(f"/console/login/?next={request.path}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class ConsoleLoginView(auth_views.LoginView):
+    template_name = "tenants/console_login.html"
+    authentication_form = PlatformStaffAuthenticationForm
+
+    def get_default_redirect_url(self):
+        return "/console/"
+
+
+@require_GET
+@platform_staff_required
+def console(request):
+    search = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.businesses(search=search, status=status), 50).get_page(request.GET.get("page"))
+    counts = selectors.customer_counts(list(page.object_list))
+    rows = [(tenant, counts.get(tenant.schema_name, 0), services.tenant_url(tenant, request.get_port()),
+             getattr(verticals.get_vertical(tenant.vertical), "title", tenant.vertical))
+            for tenant in page.object_list]
+    return render(request, "tenants/console.html", {
+        "rows": rows, "page": page, "search": search, "status": status,
+        "statuses": Tenant.Status.choices, "figures": selectors.platform_figures(),
+    })
+
+
+@require_GET
+@platform_staff_required
+def console_tenant(request, slug):
+    tenant = get_object_or_404(Tenant, slug=slug, kind=Tenant.Kind.BUSINESS)
+    return render(request, "tenants/console_tenant.html", {
+        "tenant": tenant,
+        "customers": selectors.customer_counts([tenant]).get(tenant.schema_name, 0),
+        "url": services.tenant_url(tenant, request.get_port()),
+        "changes": tenant.status_changes.all()[:50],
+        "vertical_info": verticals.get_vertical(tenant.vertical),
+    })
+
+
+@require_POST
+@platform_staff_required
+def console_set_status(request, slug):
+    tenant = get_object_or_404(Tenant, slug=slug, kind=Tenant.Kind.BUSINESS)
+    form = StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose suspend or resume."))
+    else:
+        services.set_status(tenant, form.cleaned_data["status"], changed_by=request.user.email,
+                            reason=form.cleaned_data["reason"])
+        if tenant.is_suspended:
+            messages.success(request, _("%(name)s is suspended.") % {"name": tenant.name})
+        else:
+            messages.success(request, _("%(name)s is active again.") % {"name": tenant.name})
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/console/"):  # only back to a console page, never off-site
+        return redirect(next_url)
+    return redirect("console-tenant", slug=tenant.slug)

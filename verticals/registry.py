@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Vertical:
+    key: str
+    title: str
+    description: str
+    # How the portal names the business's customer and their main transaction.
+    customer_noun: str
+    customer_noun_plural: str
+    order_noun: str
+    order_noun_plural: str
+    demo_slug: str
+    demo_name: str
+    demo_customers: tuple[tuple[str, str], ...] = field(default=())
+
+
+VERTICALS: dict[str, Vertical] = {
+    v.key: v
+    for v in (
+        Vertical(
+            key="resort", title=_("Resort"),
+            description=_("Hotels, spas and resorts: guests book stays, collect bonuses and chat with the front desk."),
+            customer_noun=_("guest"), customer_noun_plural=_("guests"),
+            order_noun=_("booking"), order_noun_plural=_("bookings"),
+            demo_slug="sunny-resort", demo_name="Sunny Resort",
+            demo_customers=(("Anna Petrova", "anna@guest.demo"), ("Mark Stone", "mark@guest.demo"),
+                            ("Olena Shevchenko", "olena@guest.demo")),
+        ),
+        Vertical(
+            key="clinic", title=_("Clinic"),
+            description=_("Clinics and medical centres: patients make appointments and see their records."),
+            customer_noun=_("patient"), customer_noun_plural=_("patients"),
+            order_noun=_("appointment"), order_noun_plural=_("appointments"),
+            demo_slug="city-clinic", demo_name="City Clinic",
+            demo_customers=(("Ivan Sidorov", "ivan@patient.demo"), ("Maria Kovalenko", "maria@patient.demo")),
+        ),
+        Vertical(
+            key="wholesale", title=_("Wholesale"),
+            description=_("Distributors: companies place purchase orders, see invoices and balances."),
+            customer_noun=_("company"), customer_noun_plural=_("companies"),
+            order_noun=_("purchase order"), order_noun_plural=_("purchase orders"),
+            demo_slug="metro-wholesale", demo_name="Metro Wholesale",
+            demo_customers=(("Green Grocer LLC", "buyer@greengrocer.demo"), ("Corner Cafe", "orders@cornercafe.demo"),
+                            ("Hotel Lviv", "supply@hotellviv.demo"), ("Dom Market", "zakupki@dommarket.demo")),
+        ),
+        Vertical(
+            key="franchise", title=_("Franchise"),
+            description=_("Franchise networks: franchisees file reports, order supplies and learn."),
+            customer_noun=_("franchisee"), customer_noun_plural=_("franchisees"),
+            order_noun=_("report"), order_noun_plural=_("reports"),
+            demo_slug="coffee-franchise", demo_name="Coffee Franchise",
+            demo_customers=(("Kyiv Podil point", "podil@coffee.demo"), ("Warsaw Centrum point", "centrum@coffee.demo")),
+        ),
+    )
+}
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def get_vertical(key: str) -> Vertical | None:
+    return VERTICALS.get(key)
+
+
+def seed_demo_content(vertical: Vertical) -> None:
+    """Demo customers of a vertical, in the current tenant schema. Safe to run twice."""
+    User = get_user_model()
+    for full_name, email in vertical.demo_customers:
+        if not User.objects.filter(email__iexact=email).exists():
+            User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, role=User.Role.CUSTOMER)
