@@ -30,13 +30,13 @@ class SignupForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
+        # The business rules run on every field that passed its own checks, so all problems show at once.
         errors = services.validate_new_tenant(
-            slug=data["slug"], name=data["name"], vertical=data["vertical"],
-            owner_email=data["owner_email"], owner_password=data["password"])
+            slug=data.get("slug", ""), name=data.get("name", ""), vertical=data.get("vertical", ""),
+            owner_email=data.get("owner_email", ""), owner_password=data.get("password", ""))
         for field, messages in errors.items():
-            self.add_error(field, ValidationError(messages))
+            if field not in self.errors:
+                self.add_error(field, ValidationError(messages))
         return data
 
     def save(self) -> services.NewTenant:

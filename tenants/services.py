@@ -69,6 +69,12 @@ def domain_for(slug: str) -> str:
     return f"{slug}.{settings.PLATFORM_DOMAIN}"
 
 
+def port_of(host_header: str) -> str:
+    """The port a visitor typed (from a Host header such as `localhost:8000`), '' when none."""
+    _host, sep, port = host_header.rpartition(":")
+    return port if sep and port.isdigit() else ""
+
+
 def base_url(host: str, port: str | None = None) -> str:
     port = settings.PLATFORM_URL_PORT if port is None else port
     default_port = {"http": "80", "https": "443"}[settings.PLATFORM_URL_SCHEME]

@@ -37,7 +37,7 @@ def signup(request):
         else:
             with tenant_context(created.tenant):
                 token = issue_login_token(created.owner)
-            portal = services.tenant_url(created.tenant, request.get_port())
+            portal = services.tenant_url(created.tenant, services.port_of(request.get_host()))
             return HttpResponseRedirect(f"{portal}/manage/enter/{token}/")
     return render(request, "tenants/signup.html", {"form": form, "verticals": verticals.VERTICALS.values()})
 
@@ -81,7 +81,7 @@ def console(request):
     status = request.GET.get("status", "")
     page = Paginator(selectors.businesses(search=search, status=status), 50).get_page(request.GET.get("page"))
     counts = selectors.customer_counts(list(page.object_list))
-    rows = [(tenant, counts.get(tenant.schema_name, 0), services.tenant_url(tenant, request.get_port()),
+    rows = [(tenant, counts.get(tenant.schema_name, 0), services.tenant_url(tenant, services.port_of(request.get_host())),
              getattr(verticals.get_vertical(tenant.vertical), "title", tenant.vertical))
             for tenant in page.object_list]
     return render(request, "tenants/console.html", {
@@ -97,7 +97,7 @@ def console_tenant(request, slug):
     return render(request, "tenants/console_tenant.html", {
         "tenant": tenant,
         "customers": selectors.customer_counts([tenant]).get(tenant.schema_name, 0),
-        "url": services.tenant_url(tenant, request.get_port()),
+        "url": services.tenant_url(tenant, services.port_of(request.get_host())),
         "changes": tenant.status_changes.all()[:50],
         "vertical_info": verticals.get_vertical(tenant.vertical),
     })

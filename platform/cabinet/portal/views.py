@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cabinet.accounts.permissions import staff_required
-from tenants.services import tenant_url
+from tenants.services import port_of, tenant_url
 
 from .selectors import manage_figures
 
@@ -19,5 +19,5 @@ def home(request):
 @staff_required
 def manage(request):
     """The business's manage area start page."""
-    context = {"figures": manage_figures(), "portal_url": tenant_url(request.tenant, request.get_port())}
+    context = {"figures": manage_figures(), "portal_url": tenant_url(request.tenant, port_of(request.get_host()))}
     return render(request, "portal/manage.html", context)
