@@ -336,7 +336,11 @@ def main(argv: list[str] | None = None) -> int:
     test_parser = sub.add_parser("test", help="run the test suite against embedded services")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
     sub.add_parser("services", help="only start PostgreSQL and Redis")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "test":
+        args.pytest_args = [*extra, *args.pytest_args]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return {"run": run, "test": test, "services": services}[args.command](args)
 
 

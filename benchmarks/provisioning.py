@@ -1,0 +1,342 @@
+#!/usr/bin/env python
+"""Measures how long creating a business tenant takes, three ways (docs/provisioning.md):
+
+  migrations  Tenant row + Domain, CREATE SCHEMA + every tenant migration (`migrate_schemas`), owner user:
+              what django-tenants does when there is no template schema.
+  clone       tenants.services.create_tenant(use_spare=False): the template schema is cloned.
+  spare       tenants.services.create_tenant(use_spare=True): a spare schema, cloned ahead by
+              tenants.services.refill_spare_schemas (not timed: the Celery beat task does it), is renamed.
+
+Every way does the same whole signup: validation, Tenant row, Domain, schema, owner with a hashed password.
+
+    .venv/bin/python benchmarks/provisioning.py [--n 20] [--warmup 1]
+
+With DATABASE_URL / REDIS_URL unset it starts embedded PostgreSQL and Redis in a temporary directory
+(cabinet.launcher.embedded_services) and throws them away afterwards. With DATABASE_URL set it uses that
+database, runs `setup_platform` on it (migrations, template) and deletes the tenants it made.
+Celery tasks queued by create_tenant (the refill after each signup) go to a Redis key prefix of their own,
+so no running worker picks them up during the measurement; they are purged at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform as stdlib_platform  # the standard library's module; our platform/ dir is a source root
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for _path in (ROOT, ROOT / "platform"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+TARGET_P95_SECONDS = 1.0  # the issue's target for the fast path
+VERTICAL = "clinic"
+WAYS = ("migrations", "clone", "spare")
+SLUG_PREFIX = {"migrations": "bench-mig", "clone": "bench-clone", "spare": "bench-spare"}
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    xs = sorted(values)
+    k = (len(xs) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def slug_for(way: str, i: int) -> str:
+    return f"{SLUG_PREFIX[way]}-{i:02d}"
+
+
+# --- the three ways (called after django.setup()) -------------------------------------------------------
+
+def signup_kwargs(slug: str) -> dict:
+    return {
+        "slug": slug, "name": f"Benchmark {slug}", "vertical": VERTICAL,
+        "owner_email": f"owner@{slug}.example.com", "owner_password": "Bx-" + secrets.token_urlsafe(12),
+        "owner_name": "Benchmark owner",
+    }
+
+
+def create_by_migrations(*, slug, name, vertical, owner_email, owner_password, owner_name):
+    """create_tenant with the schema step replaced by what django-tenants does without a template
+    (TenantMixin.create_schema: CREATE SCHEMA, then migrate_schemas for that schema)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django_tenants.utils import tenant_context
+
+    from tenants import services
+    from tenants.models import Domain, Tenant
+
+    errors = services.validate_new_tenant(slug=slug, name=name, vertical=vertical, owner_email=owner_email,
+                                          owner_password=owner_password)
+    if errors:
+        raise ValidationError(errors)
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        tenant = Tenant.objects.create(
+            schema_name=services.schema_name_for(slug), slug=slug, name=name, vertical=vertical,
+            owner_email=owner_email, kind=Tenant.Kind.BUSINESS)
+        Domain.objects.create(domain=services.domain_for(slug), tenant=tenant, is_primary=True)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA %s" % connection.ops.quote_name(tenant.schema_name))
+    call_command("migrate_schemas", tenant=True, schema_name=tenant.schema_name, interactive=False, verbosity=0)
+    with tenant_context(tenant):
+        get_user_model().objects.create_user(owner_email, owner_password, full_name=owner_name, role="owner",
+                                             is_staff=True)
+    connection.set_schema_to_public()
+    return tenant, False
+
+
+def create_by_service(use_spare: bool):
+    def create(**kwargs):
+        from tenants import services
+
+        created = services.create_tenant(**kwargs, use_spare=use_spare)
+        return created.tenant, created.fast_path
+    return create
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+def machine_facts() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0]
+        settings_rows = []
+        for name in ("fsync", "synchronous_commit", "shared_buffers"):
+            cursor.execute(f"SHOW {name}")
+            settings_rows.append(f"{name}={cursor.fetchone()[0]}")
+    import django
+
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [
+        ("CPUs", f"{os.cpu_count()} (usable by this process: {affinity})"),
+        ("Machine", f"{stdlib_platform.machine()}, {stdlib_platform.system()} {stdlib_platform.release()}"),
+        ("Python / Django", f"{stdlib_platform.python_version()} / {django.get_version()}"),
+        ("PostgreSQL", version),
+        ("PostgreSQL settings", ", ".join(settings_rows)),
+    ]
+
+
+def schema_facts(schema_name: str) -> tuple[int, str]:
+    """Tables in a schema and the md5 of its applied migrations (to check the three ways agree)."""
+    from django.db import connection
+
+    from tenants import services
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s", [schema_name])
+        tables = cursor.fetchone()[0]
+    return tables, services._migrations_digest(schema_name)
+
+
+def measure_hashing(repeat: int = 5) -> list[float]:
+    from django.contrib.auth.hashers import make_password
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        make_password("Bx-" + secrets.token_urlsafe(12))
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def queued_messages(redis_url: str, prefix: str) -> tuple[int, int]:
+    """(keys under our prefix, messages waiting in list keys among them)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    messages = sum(client.llen(key) for key in keys if client.type(key) == b"list")
+    return len(keys), messages
+
+
+def purge_prefix(redis_url: str, prefix: str) -> int:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    return len(keys)
+
+
+# --- the run ---------------------------------------------------------------------------------------------
+
+def run(args, service_env: dict[str, str], reuse_database: bool) -> int:
+    os.environ.update(service_env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cabinet.settings"
+    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(16))
+    # Queued Celery tasks must not run inline during the measurement...
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    # ...nor be picked up by a worker that shares this Redis: our own key prefix (cache and Celery queues).
+    prefix = f"kabinet-bench-{secrets.token_hex(4)}"
+    os.environ["KABINET_CACHE_PREFIX"] = prefix
+
+    import django
+
+    django.setup()
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cabinet import celery_app
+    from tenants import services
+    from tenants.models import SpareSchema, Tenant
+
+    assert not celery_app.conf.task_always_eager, "Celery would run the refill inline"
+    assert settings.TENANT_BASE_SCHEMA == "tenant_template"
+
+    all_slugs = [slug_for(way, i) for way in WAYS for i in range(1, args.n + args.warmup + 1)]
+    print("Setting up the platform (migrations, template schema)...", flush=True)
+    t0 = time.perf_counter()
+    call_command("setup_platform", spares=0, verbosity=0)
+    print(f"  done in {time.perf_counter() - t0:.1f} s", flush=True)
+    connection.set_schema_to_public()
+
+    leftovers = list(Tenant.objects.filter(slug__in=all_slugs).values_list("slug", flat=True))
+    if leftovers:
+        if not args.delete_leftovers:
+            print(f"Tenants from an earlier run exist ({', '.join(sorted(leftovers)[:5])}...). "
+                  "Pass --delete-leftovers to delete them.", file=sys.stderr)
+            return 2
+        for tenant in Tenant.objects.filter(slug__in=leftovers):
+            services.delete_tenant(tenant)
+
+    spares_before = set(SpareSchema.objects.values_list("schema_name", flat=True))
+    facts = machine_facts()
+    hashing = measure_hashing()
+    results: dict[str, list[float]] = {}
+    fast_paths: dict[str, int] = {}
+    refill_seconds = 0.0
+    ways = {"migrations": create_by_migrations, "clone": create_by_service(False), "spare": create_by_service(True)}
+    try:
+        for way in args.ways:
+            if way == "spare":
+                # What the Celery beat task keeps ready; not part of a signup, so not timed.
+                print(f"Refilling the spare pool to {args.n + args.warmup} (not timed)...", flush=True)
+                t0 = time.perf_counter()
+                services.refill_spare_schemas(args.n + args.warmup)
+                refill_seconds = time.perf_counter() - t0
+                spares_ready = SpareSchema.objects.count()
+            print(f"Creating {args.n} tenants by {way} (+{args.warmup} warm-up, not counted)...", flush=True)
+            times, fast = [], 0
+            for i in range(1, args.n + args.warmup + 1):
+                kwargs = signup_kwargs(slug_for(way, i))
+                start = time.perf_counter()
+                tenant, fast_path = ways[way](**kwargs)
+                elapsed = time.perf_counter() - start
+                connection.set_schema_to_public()
+                if i > args.warmup:
+                    times.append(elapsed)
+                    fast += bool(fast_path)
+                if args.verbose:
+                    print(f"  {tenant.slug:16} {elapsed:7.3f} s{'  (warm-up)' if i <= args.warmup else ''}",
+                          flush=True)
+            results[way], fast_paths[way] = times, fast
+            print(f"  p50 {percentile(times, 50):.3f} s, p95 {percentile(times, 95):.3f} s", flush=True)
+            if way == "spare":
+                spares_left = SpareSchema.objects.count()
+                keys, messages = queued_messages(settings.REDIS_URL, prefix)
+
+        # Untimed check that the three ways produce the same schema.
+        shape = {way: schema_facts(services.schema_name_for(slug_for(way, args.warmup + 1))) for way in results}
+        template_shape = schema_facts(settings.TENANT_BASE_SCHEMA)
+    finally:
+        connection.set_schema_to_public()
+        if reuse_database:
+            print("Deleting the benchmark tenants...", flush=True)
+            for tenant in Tenant.objects.filter(slug__in=all_slugs):
+                services.delete_tenant(tenant)
+            for spare in SpareSchema.objects.exclude(schema_name__in=spares_before):
+                services.drop_schema(spare.schema_name)
+                spare.delete()
+            if len(spares_before) and SpareSchema.objects.count() < len(spares_before):
+                services.refill_spare_schemas(len(spares_before))  # the pool as we found it
+        purged = purge_prefix(settings.REDIS_URL, prefix)
+
+    # --- report ---
+    print()
+    print("Tenant provisioning benchmark (whole signup: validation, Tenant row, Domain, schema, owner)")
+    for key, value in facts:
+        print(f"  {key + ':':21} {value}")
+    print(f"  {'Tenants per way:':21} {args.n} (+{args.warmup} warm-up each, not counted); "
+          "percentiles by linear interpolation")
+    print()
+    print(f"  {'way':12} {'p50 s':>8} {'p95 s':>8} {'max s':>8} {'mean s':>8}  notes")
+    notes = {
+        "migrations": "CREATE SCHEMA + migrate_schemas",
+        "clone": "create_tenant(use_spare=False): clone of tenant_template",
+        "spare": f"create_tenant(use_spare=True): {fast_paths.get('spare', 0)}/{args.n} got a spare",
+    }
+    for way, times in results.items():
+        print(f"  {way:12} {percentile(times, 50):8.3f} {percentile(times, 95):8.3f} {max(times):8.3f} "
+              f"{sum(times) / len(times):8.3f}  {notes[way]}")
+    print()
+    pairs = [("migrations", "clone"), ("migrations", "spare"), ("clone", "spare")]
+    for slow, fast in pairs:
+        if slow in results and fast in results:
+            p50 = percentile(results[slow], 50) / percentile(results[fast], 50)
+            p95 = percentile(results[slow], 95) / percentile(results[fast], 95)
+            print(f"  {slow} / {fast}:".ljust(26) + f"p50 x{p50:.1f}, p95 x{p95:.1f}")
+    hash_median = percentile(hashing, 50)
+    print()
+    print(f"  Owner password hash (make_password, {settings.PASSWORD_HASHERS[0].rsplit('.', 1)[-1]}): "
+          f"median {hash_median:.3f} s of {len(hashing)} ({min(hashing):.3f}-{max(hashing):.3f} s); "
+          "every way pays it once per signup")
+    if "spare" in results:
+        p95 = percentile(results["spare"], 95)
+        print(f"  Spare path without the hash: p50 ~{percentile(results['spare'], 50) - hash_median:.3f} s, "
+              f"p95 ~{p95 - hash_median:.3f} s (hash is {hash_median / p95:.0%} of the p95)")
+        print(f"  Spare pool: {spares_ready} ready before the timed runs (refill took {refill_seconds:.1f} s, "
+              f"not timed), {spares_left} left after; refill tasks queued by create_tenant and not run: "
+              f"{messages} message(s) in {keys} Redis key(s), purged ({purged} keys)")
+        met = "MET" if p95 < TARGET_P95_SECONDS else "NOT MET"
+        print(f"  Target: fast path (spare) p95 < {TARGET_P95_SECONDS:.1f} s -> {p95:.3f} s: {met}")
+    print()
+    print(f"  Schema check: template {template_shape[0]} tables, migrations md5 {template_shape[1]}")
+    for way, (tables, digest) in shape.items():
+        same = "same as template" if (tables, digest) == template_shape else "DIFFERS from template"
+        print(f"    {way:12} {tables} tables, migrations md5 {digest} ({same})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=20, help="tenants per way (default 20)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed tenants per way first (default 1)")
+    parser.add_argument("--ways", nargs="+", choices=WAYS, default=list(WAYS))
+    parser.add_argument("--delete-leftovers", action="store_true",
+                        help="delete bench-* tenants left by an interrupted run on a reused database")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every tenant's time")
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.warmup < 0:
+        parser.error("--n must be at least 1 and --warmup at least 0")
+
+    from cabinet.launcher import embedded_services
+
+    reuse_database = bool(os.environ.get("DATABASE_URL"))
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kabinet-bench-")))
+        if os.name == "posix" and os.geteuid() == 0:
+            tmp.chmod(0o755)  # the embedded PostgreSQL runs as its own OS user
+        os.environ.setdefault("KABINET_DATA_DIR", str(tmp / "files"))
+        if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+            print("Starting embedded services in a temporary directory...", flush=True)
+        service_env = stack.enter_context(embedded_services(tmp, persist=False))
+        return run(args, service_env, reuse_database)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

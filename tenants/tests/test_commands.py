@@ -1,0 +1,80 @@
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django_tenants.utils import schema_exists, tenant_context
+
+import verticals
+from conftest import host_client
+from tenants.models import Tenant
+
+
+def test_create_tenant_command(db):
+    out = io.StringIO()
+    call_command("create_tenant", slug="cli-shop", name="CLI Shop", vertical="wholesale",
+                 owner_email="boss@cli.example", stdout=out)
+    text = out.getvalue()
+    tenant = Tenant.objects.get(slug="cli-shop")
+    assert tenant.vertical == "wholesale" and schema_exists("t_cli_shop")
+    assert "http://cli-shop.localhost/" in text
+    token = re.search(r"/manage/enter/([\w-]+)/", text).group(1)
+    with tenant_context(tenant):
+        owner = get_user_model().objects.get(email="boss@cli.example")
+        assert owner.role == "owner" and not owner.has_usable_password()
+
+    # The operator's link signs the owner in and asks for a password first.
+    client = host_client("cli-shop.localhost")
+    assert client.get(f"/manage/enter/{token}/")["Location"] == "/manage/password/"
+    response = client.post("/manage/password/", {"new_password1": "Fresh-Start-2026", "new_password2": "Fresh-Start-2026"})
+    assert response["Location"] == "/manage/"
+    relogin = host_client("cli-shop.localhost").post(
+        "/manage/login/", {"username": "boss@cli.example", "password": "Fresh-Start-2026"})
+    assert relogin.status_code == 302
+
+
+def test_create_tenant_command_reads_password_from_stdin(db, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("Piped-Secret-2026\n"))
+    call_command("create_tenant", slug="piped", name="Piped", vertical="clinic", owner_email="p@piped.example",
+                 password_stdin=True, stdout=io.StringIO())
+    with tenant_context(Tenant.objects.get(slug="piped")):
+        assert get_user_model().objects.get(email="p@piped.example").check_password("Piped-Secret-2026")
+
+
+@pytest.mark.parametrize("slug,email,message", [
+    ("admin", "x@x.example", "reserved"),
+    ("alpha", "x@x.example", "already taken"),
+    ("Bad Slug", "x@x.example", "lowercase"),
+    ("good-one", "owner@alpha.test", "already owns"),
+    ("good-one", "nonsense", "valid email"),
+])
+def test_create_tenant_command_refuses_bad_input(db, slug, email, message):
+    before = Tenant.objects.count()
+    with pytest.raises(CommandError, match=message):
+        call_command("create_tenant", slug=slug, name="X", vertical="clinic", owner_email=email,
+                     stdout=io.StringIO())
+    assert Tenant.objects.count() == before
+
+
+def test_create_tenant_command_refuses_unknown_vertical(db):
+    with pytest.raises(CommandError):
+        call_command("create_tenant", "--slug", "abc", "--name", "X", "--vertical", "bakery",
+                     "--owner-email", "a@b.example", stdout=io.StringIO())
+
+
+def test_setup_platform_seeds_every_vertical_once(db):
+    call_command("setup_platform", demo=True, spares=0, verbosity=0)
+    call_command("setup_platform", demo=True, spares=0, verbosity=0)
+    demo = Tenant.objects.filter(is_demo=True)
+    assert sorted(demo.values_list("vertical", flat=True)) == sorted(verticals.VERTICALS)
+    for tenant in demo:
+        vertical = verticals.VERTICALS[tenant.vertical]
+        with tenant_context(tenant):
+            customers = get_user_model().objects.filter(role="customer").count()
+            assert customers == len(vertical.demo_customers)
+            assert get_user_model().objects.filter(role="owner").count() == 1
+    out = io.StringIO()
+    call_command("platform_urls", stdout=out)
+    for tenant in demo:
+        assert f"http://{tenant.slug}.localhost/" in out.getvalue()

@@ -1,0 +1,115 @@
+"""The platform console: who gets in, the tenant list, search, suspend and resume."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django_tenants.utils import tenant_context
+
+from conftest import OWNER_PASSWORD, host_client
+from tenants.models import Tenant, TenantStatusChange
+
+
+def test_console_needs_platform_staff(platform_client):
+    assert platform_client.get("/console/")["Location"] == "/console/login/?next=/console/"
+    # A business owner's credentials do not exist in the public schema.
+    response = platform_client.post("/console/login/", {"username": "owner@alpha.test", "password": OWNER_PASSWORD})
+    assert response.status_code == 200 and "not right" in response.content.decode()
+
+
+def test_platform_user_without_staff_flag_is_refused(platform_client):
+    get_user_model().objects.create_user("viewer@kabinet.test", "Viewer-Pass-42")
+    response = platform_client.post("/console/login/", {"username": "viewer@kabinet.test", "password": "Viewer-Pass-42"})
+    assert "cannot sign in here" in response.content.decode()
+
+
+def test_console_lists_tenants_with_vertical_status_and_customer_count(staff_client):
+    page = staff_client.get("/console/").content.decode()
+    assert "Alpha Business" in page and "Bravo Business" in page
+    assert "Clinic" in page and "Wholesale" in page
+    assert "Template" not in page.split("<tbody>")[1]  # the template schema is not a business
+    rows = {tenant.slug: customers for tenant, customers, _url, _v in staff_client.get("/console/").context["rows"]}
+    assert rows == {"alpha": 1, "bravo": 1}
+
+
+def test_console_counts_only_active_customers(staff_client, alpha):
+    with tenant_context(alpha):
+        get_user_model().objects.create_user("second@alpha.test", "Second-Pass-42")
+        get_user_model().objects.create_user("gone@alpha.test", "Gone-Pass-42", is_active=False)
+    rows = {t.slug: n for t, n, _u, _v in staff_client.get("/console/").context["rows"]}
+    assert rows["alpha"] == 2
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("alpha", {"alpha"}), ("BRAVO", {"bravo"}), ("owner@bravo", {"bravo"}), ("business", {"alpha", "bravo"}),
+    ("zzz", set()), ("'; DROP TABLE tenants_tenant; --", set()),
+])
+def test_console_search(staff_client, query, expected):
+    rows = staff_client.get("/console/", {"q": query}).context["rows"]
+    assert {tenant.slug for tenant, *_ in rows} == expected
+
+
+def test_suspend_and_resume(staff_client, alpha, alpha_client):
+    alpha_client.post("/manage/login/", {"username": "owner@alpha.test", "password": OWNER_PASSWORD})
+    response = staff_client.post("/console/tenants/alpha/status/", {"status": "suspended", "reason": "unpaid"})
+    assert response.status_code == 302
+    alpha.refresh_from_db()
+    assert alpha.status == "suspended"
+
+    page = alpha_client.get("/")
+    assert page.status_code == 503
+    assert "temporarily unavailable" in page.content.decode()
+    assert alpha_client.get("/manage/").status_code == 503
+    api = alpha_client.get("/api/v1/")
+    assert api.status_code == 503 and api.json()["error"] == "tenant_suspended"
+    assert host_client("bravo.localhost").get("/").status_code == 200  # others unaffected
+    suspended_row = staff_client.get("/console/", {"status": "suspended"}).context["rows"]
+    assert [t.slug for t, *_ in suspended_row] == ["alpha"]
+
+    staff_client.post("/console/tenants/alpha/status/", {"status": "active"})
+    assert alpha_client.get("/").status_code == 200
+    # Nothing was lost: users are there and the owner's session still works.
+    assert alpha_client.get("/manage/").status_code == 200
+    with tenant_context(alpha):
+        assert get_user_model().objects.count() == 2
+    history = list(TenantStatusChange.objects.filter(tenant=alpha).values_list("status", "changed_by", "reason"))
+    assert history == [("active", "staff@kabinet.test", ""), ("suspended", "staff@kabinet.test", "unpaid")]
+
+
+def test_status_change_needs_post_and_staff(platform_client, staff_client, alpha):
+    assert staff_client.get("/console/tenants/alpha/status/").status_code == 405
+    platform_client.logout()
+    anonymous = host_client("localhost")
+    assert anonymous.post("/console/tenants/alpha/status/", {"status": "suspended"}).status_code == 302
+    alpha.refresh_from_db()
+    assert alpha.status == "active"
+
+
+def test_bad_status_changes_nothing(staff_client, alpha):
+    response = staff_client.post("/console/tenants/alpha/status/", {"status": "deleted"}, follow=True)
+    assert response.status_code == 200
+    assert "Choose suspend or resume" in response.content.decode()
+    alpha.refresh_from_db()
+    assert alpha.status == "active"
+    assert staff_client.post("/console/tenants/nope/status/", {"status": "suspended"}).status_code == 404
+    assert staff_client.post("/console/tenants/tenant-template/status/", {"status": "suspended"}).status_code == 404
+
+
+def test_open_redirect_is_refused(staff_client):
+    response = staff_client.post("/console/tenants/alpha/status/", {"status": "active", "next": "https://evil.example"})
+    assert response["Location"] == "/console/tenants/alpha/"
+
+
+def test_tenant_detail_page(staff_client):
+    page = staff_client.get("/console/tenants/alpha/").content.decode()
+    assert "owner@alpha.test" in page and "alpha.localhost" in page
+    assert staff_client.get("/console/tenants/no-such/").status_code == 404
+
+
+def test_console_not_on_tenant_hosts(alpha_client):
+    assert alpha_client.get("/console/").status_code == 404
+
+
+def test_suspended_tenant_rows_are_untouched(staff_client, alpha):
+    before = Tenant.objects.filter(pk=alpha.pk).values("name", "slug", "owner_email", "vertical").get()
+    staff_client.post("/console/tenants/alpha/status/", {"status": "suspended"})
+    staff_client.post("/console/tenants/alpha/status/", {"status": "active"})
+    assert Tenant.objects.filter(pk=alpha.pk).values("name", "slug", "owner_email", "vertical").get() == before
