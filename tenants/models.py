@@ -81,3 +81,6 @@ class TenantStatusChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+
+    def __str__(self):
+        return f"{self.tenant} → {self.status}"

@@ -133,9 +133,10 @@ def template_fingerprint() -> str:
 
 def _migrations_digest(schema_name: str) -> str:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) "
-            "FROM %s.django_migrations" % connection.ops.quote_name(schema_name))  # noqa: S608 (quoted identifier)
+        table = f"{connection.ops.quote_name(schema_name)}.django_migrations"
+        # A quoted identifier is the only thing formatted into this query.
+        query = f"SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) FROM {table}"  # noqa: S608
+        cursor.execute(query)
         return cursor.fetchone()[0]
 
 
@@ -152,8 +153,8 @@ def claim_spare_schema(schema_name: str) -> bool:
     if spare is None:
         return False
     with connection.cursor() as cursor:
-        cursor.execute("ALTER SCHEMA %s RENAME TO %s" % (
-            connection.ops.quote_name(spare.schema_name), connection.ops.quote_name(schema_name)))
+        quote = connection.ops.quote_name
+        cursor.execute(f"ALTER SCHEMA {quote(spare.schema_name)} RENAME TO {quote(schema_name)}")
     spare.delete()
     return True
 
@@ -168,7 +169,7 @@ def make_spare_schema() -> SpareSchema:
 
 def drop_schema(schema_name: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA IF EXISTS %s CASCADE" % connection.ops.quote_name(schema_name))
+        cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema_name)} CASCADE")
 
 
 def refill_spare_schemas(target: int | None = None) -> int:

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cabinet.accounts.models import LoginToken
-from conftest import host_client
 from cabinet.accounts.services import issue_login_token, redeem_login_token
+from conftest import host_client
 from tenants import services
 from tenants.models import SpareSchema, Tenant
 
