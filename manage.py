@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 if __name__ == "__main__":
-    # platform/ is a source root (see docs/layout.md); the install puts it on the path, this covers a bare checkout.
+    # platform/ is a source root (see docs/decisions.md); the install puts it on the path, this covers a bare checkout.
     root = Path(__file__).resolve().parent
     for path in (root, root / "platform"):
         if str(path) not in sys.path:

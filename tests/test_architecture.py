@@ -1,4 +1,4 @@
-"""The layout rules of docs/layout.md and DESIGN.md that code can check."""
+"""The layout rules of docs/decisions.md and DESIGN.md that code can check."""
 
 import importlib
 import platform

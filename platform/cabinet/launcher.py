@@ -279,10 +279,10 @@ def run(args: argparse.Namespace) -> int:
                 [python, "-m", "daphne", "-b", args.bind, "-p", str(http_port), "cabinet.asgi:application"],
                 env=env, cwd=ROOT, start_new_session=True)))
             children.append(("celery worker", subprocess.Popen(
-                [python, "-m", "celery", "-A", "cabinet", "worker", "-l", "warning", "--concurrency", "2"],
+                [python, "-m", "celery", "-A", "cabinet", "-q", "worker", "-l", "warning", "--concurrency", "2"],
                 env=env, cwd=ROOT, start_new_session=True)))
             children.append(("celery beat", subprocess.Popen(
-                [python, "-m", "celery", "-A", "cabinet", "beat", "-l", "warning",
+                [python, "-m", "celery", "-A", "cabinet", "-q", "beat", "-l", "warning",
                  "-s", str(data_dir / "celerybeat-schedule")],
                 env=env, cwd=ROOT, start_new_session=True)))
             wait_until(lambda: port_open(http_port) or any(p.poll() is not None for _, p in children), 60, "Daphne")
@@ -337,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
     sub.add_parser("services", help="only start PostgreSQL and Redis")
     args, extra = parser.parse_known_args(argv)
+    # A plain `kill` must stop the embedded servers too: SystemExit unwinds the context managers.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if args.command == "test":
         args.pytest_args = [*extra, *args.pytest_args]
     elif extra:

@@ -152,12 +152,12 @@ PLATFORM_ADMIN_PASSWORD: {{ .Values.secrets.platformAdminPassword | quote }}
 Pod-level fields shared by every pod of the chart.
 */}}
 {{- define "kabinet.podCommon" -}}
+serviceAccountName: {{ include "kabinet.serviceAccountName" . }}
+automountServiceAccountToken: {{ .Values.serviceAccount.automountServiceAccountToken }}
 {{- with .Values.imagePullSecrets }}
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-serviceAccountName: {{ include "kabinet.serviceAccountName" . }}
-automountServiceAccountToken: {{ .Values.serviceAccount.automountServiceAccountToken }}
 securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
 {{- with .Values.nodeSelector }}
@@ -201,13 +201,16 @@ envFrom of the long-running containers.
 {{- end }}
 
 {{/*
-Volumes: a writable /tmp and data directory (the root filesystem is read-only), and the media volume.
+Volumes: a writable /tmp and data directory (the root filesystem is read-only), STATIC_ROOT, and the media
+volume.
 Call with (dict "ctx" $ "media" true).
 */}}
 {{- define "kabinet.volumes" -}}
 - name: tmp
   emptyDir: {}
 - name: data
+  emptyDir: {}
+- name: static
   emptyDir: {}
 {{- if and .media .ctx.Values.persistence.media.enabled }}
 - name: media
@@ -224,6 +227,9 @@ Volume mounts matching kabinet.volumes. Call with (dict "ctx" $ "media" true).
   mountPath: /tmp
 - name: data
   mountPath: {{ .ctx.Values.config.dataDir }}
+# STATIC_ROOT: empty (WhiteNoise serves static files from the apps' finders), but it must exist.
+- name: static
+  mountPath: {{ printf "%s/static" (.ctx.Values.config.dataDir | trimSuffix "/") }}
 {{- if and .media .ctx.Values.persistence.media.enabled }}
 - name: media
   mountPath: {{ printf "%s/media" (.ctx.Values.config.dataDir | trimSuffix "/") }}
