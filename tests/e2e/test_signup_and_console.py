@@ -8,9 +8,9 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from conftest import PLATFORM_STAFF
-from tests.e2e.conftest import SERVER_CACHE_SECONDS
 from tenants import services
 from tenants.models import Tenant
+from tests.e2e.conftest import SERVER_CACHE_SECONDS
 
 SLUG = "e2e-clinic"
 
