@@ -29,6 +29,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     f"customer@{slug}.test", "Customer-Pass-42", full_name=f"{slug} customer")
         connection.set_schema_to_public()
         get_user_model().objects.create_superuser(*PLATFORM_STAFF)
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        # Threads and child servers of the suite may still hold a connection; the database is dropped next.
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture(autouse=True)

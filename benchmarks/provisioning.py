@@ -140,6 +140,57 @@ def schema_facts(schema_name: str) -> tuple[int, str]:
     return tables, services._migrations_digest(schema_name)
 
 
+class CpuMeter:
+    """How busy the whole machine was during a stretch, and how much of that was not this benchmark
+    (this process and its children, e.g. the embedded PostgreSQL). The machine may be shared; numbers
+    taken while something else ran are not comparable."""
+
+    def __init__(self):
+        self.start = self._sample()
+
+    @staticmethod
+    def _ticks(pid: str) -> tuple[int, int]:
+        """(ppid, utime+stime+cutime+cstime) of a process from /proc/<pid>/stat."""
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[1]), sum(int(x) for x in fields[11:15])
+
+    def _sample(self) -> tuple[float, int, int] | None:
+        try:
+            with open("/proc/stat") as f:
+                cpu = [int(x) for x in f.readline().split()[1:]]
+            busy = sum(cpu) - cpu[3] - cpu[4]  # all but idle and iowait
+            procs = {}
+            for pid in os.listdir("/proc"):
+                if pid.isdigit():
+                    with contextlib.suppress(OSError, ValueError, IndexError):
+                        procs[int(pid)] = self._ticks(pid)
+            me, ours, frontier = os.getpid(), 0, [os.getpid()]
+            tree = {me}
+            while frontier:  # this process and its descendants
+                parent = frontier.pop()
+                for pid, (ppid, _t) in procs.items():
+                    if ppid == parent and pid not in tree:
+                        tree.add(pid)
+                        frontier.append(pid)
+            own = os.times()
+            ours = int((own.user + own.system) * os.sysconf("SC_CLK_TCK"))
+            ours += sum(procs[pid][1] for pid in tree if pid != me)
+            return time.monotonic(), busy, ours
+        except OSError:
+            return None
+
+    def report(self) -> str:
+        end = self._sample()
+        if not (self.start and end):
+            return "n/a"
+        hz, cpus = os.sysconf("SC_CLK_TCK"), os.cpu_count() or 1
+        capacity = (end[0] - self.start[0]) * hz * cpus
+        busy, ours = end[1] - self.start[1], end[2] - self.start[2]
+        other = max(busy - ours, 0) / capacity
+        return f"machine {busy / capacity:.0%} busy, other processes {other:.0%}"
+
+
 def measure_hashing(repeat: int = 5) -> list[float]:
     from django.contrib.auth.hashers import make_password
 

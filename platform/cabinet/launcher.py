@@ -339,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     # A plain `kill` must stop the embedded servers too: SystemExit unwinds the context managers.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    # Shells start background jobs with SIGINT ignored; `kill -INT` must still stop the launcher.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.command == "test":
         args.pytest_args = [*extra, *args.pytest_args]
     elif extra:

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+CABINET_DIR = Path(__file__).resolve().parent  # templates and static files travel with the package
+BASE_DIR = CABINET_DIR.parent.parent
 DATA_DIR = Path(os.environ.get("KABINET_DATA_DIR", BASE_DIR / ".data"))
 
 
@@ -94,7 +95,7 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "platform" / "cabinet" / "templates"],
+        "DIRS": [CABINET_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -159,14 +160,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("uk", "Українська")]
-LOCALE_PATHS = [BASE_DIR / "platform" / "cabinet" / "locale"]
+LOCALE_PATHS = [CABINET_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "platform" / "cabinet" / "static"]
+STATICFILES_DIRS = [CABINET_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
