@@ -15,6 +15,16 @@ from tests.e2e.conftest import SERVER_CACHE_SECONDS
 SLUG = "e2e-clinic"
 
 
+def goto_until_status(page, url: str, status: int) -> None:
+    """Another process changed the tenant: the server's routing cache catches up within its TTL."""
+    for _ in range(SERVER_CACHE_SECONDS * 4 + 4):
+        response = page.goto(url)
+        if response.status == status:
+            return
+        page.wait_for_timeout(250)
+    assert response.status == status, url
+
+
 @pytest.fixture
 def committed(django_db_blocker):
     """The browser's requests commit; remove what they made so the other tests see the usual data."""
@@ -69,23 +79,12 @@ def test_signup_then_suspend_and_resume(browser, live_daphne, committed, django_
     row.get_by_role("button", name="Suspend").click()
     expect(staff.get_by_role("status")).to_contain_text("is suspended")
 
-    # Another process changed the tenant: the server's routing cache catches up within its TTL.
-    for _ in range(SERVER_CACHE_SECONDS * 4 + 4):
-        response = page.goto(f"{portal}/")
-        if response.status == 503:
-            break
-        page.wait_for_timeout(250)
-    assert response.status == 503
+    goto_until_status(page, f"{portal}/", 503)
     expect(page.get_by_role("heading", level=1)).to_have_text("Temporarily unavailable")
     screenshot(page, "suspended")
 
     staff.get_by_role("row").filter(has_text="E2E Family Clinic").get_by_role("button", name="Resume").click()
     expect(staff.get_by_role("status")).to_contain_text("is active again")
-    for _ in range(SERVER_CACHE_SECONDS * 4 + 4):
-        response = page.goto(f"{portal}/manage/")
-        if response.status == 200:
-            break
-        page.wait_for_timeout(250)
-    assert response.status == 200
+    goto_until_status(page, f"{portal}/manage/", 200)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")  # still signed in, nothing lost
     context.close()
