@@ -20,6 +20,7 @@ test: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench-provisioning: $(BIN)/.installed
 	$(BIN)/python benchmarks/provisioning.py

@@ -45,6 +45,10 @@ class ProvisioningError(RuntimeError):
     """The platform cannot make schemas (e.g. the template schema was never migrated)."""
 
 
+def use_public_schema() -> None:
+    connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' backend method
+
+
 def validate_slug(slug: str) -> None:
     if not SLUG_MIN <= len(slug) <= SLUG_MAX:
         raise ValidationError(
@@ -176,7 +180,7 @@ def refill_spare_schemas(target: int | None = None) -> int:
     """Drops spares made before the template's last migration and tops the pool up to `target`.
     Returns how many were made."""
     target = settings.TENANT_SPARE_SCHEMAS if target is None else target
-    connection.set_schema_to_public()
+    use_public_schema()
     fingerprint = template_fingerprint()
     for stale in SpareSchema.objects.exclude(migration_fingerprint=fingerprint):
         with transaction.atomic():
@@ -236,7 +240,7 @@ def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owne
                                  owner_password=owner_password)
     if errors:
         raise ValidationError(errors)
-    connection.set_schema_to_public()
+    use_public_schema()
     try:
         with transaction.atomic():
             tenant = Tenant.objects.create(
@@ -255,7 +259,7 @@ def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owne
             owner_email, owner_password, full_name=owner_name, role="owner", is_staff=True)
         if is_demo:
             verticals.seed_demo_content(verticals.VERTICALS[vertical])
-    connection.set_schema_to_public()
+    use_public_schema()
     if use_spare:
         from .tasks import refill_spare_schemas as refill_task
 

@@ -3,19 +3,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+Text = str | Promise  # plain or lazily translated
 
 
 @dataclass(frozen=True)
 class Vertical:
     key: str
-    title: str
-    description: str
+    title: Text
+    description: Text
     # How the portal names the business's customer and their main transaction.
-    customer_noun: str
-    customer_noun_plural: str
-    order_noun: str
-    order_noun_plural: str
+    customer_noun: Text
+    customer_noun_plural: Text
+    order_noun: Text
+    order_noun_plural: Text
     demo_slug: str
     demo_name: str
     demo_customers: tuple[tuple[str, str], ...] = field(default=())
