@@ -122,3 +122,43 @@ def test_token_of_one_tenant_does_not_work_on_another(alpha, beta):
         raw = issue_login_token(get_user_model().objects.get(email="owner@alpha.test"))
     response = host_client("bravo.localhost").get(f"/manage/enter/{raw}/")
     assert response["Location"] == "/manage/login/"
+
+
+def test_concurrent_clones_take_turns_instead_of_failing(django_db_setup, django_db_blocker):
+    """A signup that clones keeps its transaction open afterwards (owner, password hash) while a second
+    clone starts on another connection, as a refill task or another signup would. Without the lock the
+    second failed on django-tenants' helper type when neither had been created yet (a fresh database)."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    names = ["t_overlap_first", "t_overlap_second"]
+    failures = []
+
+    def clone(name, start_after, hold):
+        time.sleep(start_after)
+        try:
+            with transaction.atomic():
+                services.clone_template(name)
+                time.sleep(hold)
+        except Exception as exc:  # noqa: BLE001 - the assertion below reports it
+            failures.append(f"{name}: {exc!r}")
+        finally:
+            connections.close_all()
+
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:  # back to a database that has never cloned
+            cursor.execute("DROP TYPE IF EXISTS public.cloneparms CASCADE")
+        threads = [threading.Thread(target=clone, args=(names[0], 0, 1.5)),
+                   threading.Thread(target=clone, args=(names[1], 0.3, 0))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        try:
+            assert failures == []
+            assert all(schema_exists(name) for name in names)
+        finally:
+            for name in names:
+                services.drop_schema(name)
