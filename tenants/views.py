@@ -1,3 +1,4 @@
+import logging
 from functools import wraps
 
 from django.contrib import messages
@@ -19,6 +20,8 @@ from . import selectors, services
 from .forms import SignupForm, StatusChangeForm
 from .models import Tenant
 
+logger = logging.getLogger(__name__)
+
 
 @require_GET
 def landing(request):
@@ -34,6 +37,9 @@ def signup(request):
         except ValidationError as exc:  # lost a race for the same address or e-mail
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
+        except services.ProvisioningError:
+            logger.exception("Signup failed: the platform cannot make schemas")
+            form.add_error(None, _("We cannot create portals right now. Please try again in a few minutes."))
         else:
             with tenant_context(created.tenant):
                 token = issue_login_token(created.owner)

@@ -85,3 +85,12 @@ def test_api_schema_is_served_per_tenant(alpha_client):
     response = alpha_client.get("/api/v1/schema/")
     assert response.status_code == 200
     assert b"openapi" in response.content
+
+
+def test_custom_domain_routes_to_its_tenant(alpha):
+    from tenants.models import Domain
+
+    Domain.objects.create(domain="portal.alpha-clinic.example", tenant=alpha, is_primary=False)
+    response = host_client("portal.alpha-clinic.example").get("/")
+    assert response.status_code == 200 and "Alpha Business" in response.content.decode()
+    assert host_client("www.portal.alpha-clinic.example").get("/").status_code == 200  # www. is the same site

@@ -155,3 +155,14 @@ def test_customer_cannot_enter_manage_area(alpha_client):
     response = alpha_client.post("/manage/login/", {"username": "customer@alpha.test", "password": "Customer-Pass-42"})
     assert response.status_code == 200
     assert "cannot sign in here" in response.content.decode()
+
+
+def test_signup_without_template_explains_and_creates_nothing(platform_client, snapshot):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SCHEMA tenant_template RENAME TO template_away")
+    response = platform_client.post("/signup/", GOOD)
+    assert response.status_code == 200
+    assert "cannot create portals right now" in response.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SCHEMA template_away RENAME TO tenant_template")
+    assert_nothing_created(*snapshot)
