@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
@@ -39,6 +40,10 @@ RESERVED_SLUGS = frozenset({
 SCHEMA_PREFIX = "t_"
 OPERATOR_LINK_LIFETIME = timedelta(hours=72)
 SPARE_PREFIX = "spare_"
+
+
+OWNER_EMAIL_TAKEN = gettext_lazy("This e-mail already owns a business on the platform. "
+                                 "Sign in to it, or use another address.")
 
 
 class ProvisioningError(RuntimeError):
@@ -235,8 +240,7 @@ def validate_new_tenant(*, slug: str, name: str, vertical: str, owner_email: str
         errors["vertical"] = [_("Choose one of the templates.")]
     check("owner_email", lambda: validate_email(owner_email))
     if "owner_email" not in errors and owner_email_taken(owner_email):
-        errors["owner_email"] = [_("This e-mail already owns a business on the platform. "
-                                   "Sign in to it, or use another address.")]
+        errors["owner_email"] = [str(OWNER_EMAIL_TAKEN)]
     if owner_password is not None:
         user = get_user_model()(email=owner_email, full_name=name)
         check("password", lambda: validate_password(owner_password, user))
@@ -247,7 +251,8 @@ def validate_new_tenant(*, slug: str, name: str, vertical: str, owner_email: str
 def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owner_password: str | None = None,
                   owner_name: str = "", is_demo: bool = False, use_spare: bool = True) -> NewTenant:
     """Creates a business: its row, domain and schema (a spare renamed, else a clone of the template),
-    its owner and its vertical's defaults. All or nothing. Raises ValidationError with a dict by field."""
+    its owner and, for demo tenants, the vertical's demo content. All or nothing.
+    Raises ValidationError with a dict by field."""
     slug, owner_email = slug.strip().lower(), owner_email.strip().lower()
     errors = validate_new_tenant(slug=slug, name=name, vertical=vertical, owner_email=owner_email,
                                  owner_password=owner_password)
@@ -264,7 +269,7 @@ def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owne
     except IntegrityError as exc:
         # Another signup took the same address or e-mail between validation and insert.
         if owner_email_taken(owner_email):
-            raise ValidationError({"owner_email": [_("This e-mail already owns a business on the platform.")]}) from exc
+            raise ValidationError({"owner_email": [str(OWNER_EMAIL_TAKEN)]}) from exc
         raise ValidationError({"slug": [_("“%(slug)s” is already taken.") % {"slug": slug}]}) from exc
     fast_path = use_spare and claim_spare_schema(tenant.schema_name)
     if not fast_path:
