@@ -92,8 +92,10 @@ def base_url(host: str, port: str | None = None) -> str:
 
 
 def tenant_url(tenant: Tenant, port: str | None = None) -> str:
-    domain = tenant.get_primary_domain()
-    return base_url(domain.domain if domain else domain_for(tenant.slug), port)
+    # Iterating domains.all() uses a prefetch when the caller made one (the console lists 50 tenants);
+    # get_primary_domain() would query once per tenant.
+    primary = next((d.domain for d in tenant.domains.all() if d.is_primary), None)
+    return base_url(primary or domain_for(tenant.slug), port)
 
 
 def platform_url(port: str | None = None) -> str:

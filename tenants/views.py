@@ -87,7 +87,8 @@ def console(request):
     status = request.GET.get("status", "")
     page = Paginator(selectors.businesses(search=search, status=status), 50).get_page(request.GET.get("page"))
     counts = selectors.customer_counts(list(page.object_list))
-    rows = [(tenant, counts.get(tenant.schema_name, 0), services.tenant_url(tenant, services.port_of(request.get_host())),
+    port = services.port_of(request.get_host())
+    rows = [(tenant, counts.get(tenant.schema_name, 0), services.tenant_url(tenant, port),
              getattr(verticals.get_vertical(tenant.vertical), "title", tenant.vertical))
             for tenant in page.object_list]
     return render(request, "tenants/console.html", {

@@ -113,3 +113,14 @@ def test_suspended_tenant_rows_are_untouched(staff_client, alpha):
     staff_client.post("/console/tenants/alpha/status/", {"status": "suspended"})
     staff_client.post("/console/tenants/alpha/status/", {"status": "active"})
     assert Tenant.objects.filter(pk=alpha.pk).values("name", "slug", "owner_email", "vertical").get() == before
+
+
+def test_console_list_queries_do_not_grow_with_tenants(staff_client, django_assert_max_num_queries):
+    from tenants import services
+
+    for i in range(5):
+        services.create_tenant(slug=f"many-{i}", name=f"Many {i}", vertical="resort",
+                               owner_email=f"o@many{i}.example", owner_password="Solid-Pass-2026")
+    with django_assert_max_num_queries(12):
+        page = staff_client.get("/console/")
+    assert len(page.context["rows"]) == 7
