@@ -40,10 +40,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _public_schema_between_tests():
     """Requests leave the connection on their tenant's schema; every test starts and ends on public."""
     clear_routing_cache()
+    _forget_portal_states()
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
     clear_routing_cache()
+
+
+def _forget_portal_states():
+    """A test's changes to module switches or branding are rolled back; their cached copy must go too."""
+    from django.core.cache import cache
+    from django_tenants.utils import schema_context
+
+    from cabinet.portal.selectors import STATE_CACHE_KEY
+
+    for schema in ("t_alpha", "t_bravo"):
+        with schema_context(schema):
+            cache.delete(STATE_CACHE_KEY)
 
 
 @pytest.fixture

@@ -54,6 +54,11 @@ def use_public_schema() -> None:
     connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' backend method
 
 
+def current_schema() -> str:
+    """The schema the default connection works in (django-tenants adds the attribute)."""
+    return getattr(connection, "schema_name", settings.PUBLIC_SCHEMA_NAME)
+
+
 def validate_slug(slug: str) -> None:
     if not SLUG_MIN <= len(slug) <= SLUG_MAX:
         raise ValidationError(
@@ -279,6 +284,9 @@ def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owne
     with tenant_context(tenant):
         owner = get_user_model().objects.create_user(
             owner_email, owner_password, full_name=owner_name, role="owner", is_staff=True)
+        from cabinet.portal.services import initialise_portal
+
+        initialise_portal(portal_name=tenant.name, vertical_key=vertical)
         if is_demo:
             verticals.seed_demo_content(verticals.VERTICALS[vertical])
     use_public_schema()

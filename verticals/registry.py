@@ -22,6 +22,11 @@ class Vertical:
     demo_slug: str
     demo_name: str
     demo_customers: tuple[tuple[str, str], ...] = field(default=())
+    # Modules switched on at signup (keys of cabinet.registry); every other module starts off.
+    default_modules: tuple[str, ...] = ()
+    # Module settings that differ from the modules' own defaults: {module key: {setting: value}}.
+    default_settings: dict[str, dict[str, object]] = field(default_factory=dict)
+    welcome_text: Text = ""
 
 
 VERTICALS: dict[str, Vertical] = {
@@ -35,6 +40,8 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="sunny-resort", demo_name="Sunny Resort",
             demo_customers=(("Anna Petrova", "anna@guest.demo"), ("Mark Stone", "mark@guest.demo"),
                             ("Olena Shevchenko", "olena@guest.demo")),
+            default_modules=("support", "news", "feedback"),
+            welcome_text=_("Welcome! Book your stay, follow our news and write to the front desk any time."),
         ),
         Vertical(
             key="clinic", title=_("Clinic"),
@@ -43,6 +50,8 @@ VERTICALS: dict[str, Vertical] = {
             order_noun=_("appointment"), order_noun_plural=_("appointments"),
             demo_slug="city-clinic", demo_name="City Clinic",
             demo_customers=(("Ivan Sidorov", "ivan@patient.demo"), ("Maria Kovalenko", "maria@patient.demo")),
+            default_modules=("documents", "support", "news"),
+            welcome_text=_("Your appointments, test results and documents, all in one place."),
         ),
         Vertical(
             key="wholesale", title=_("Wholesale"),
@@ -52,6 +61,8 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="metro-wholesale", demo_name="Metro Wholesale",
             demo_customers=(("Green Grocer LLC", "buyer@greengrocer.demo"), ("Corner Cafe", "orders@cornercafe.demo"),
                             ("Hotel Lviv", "supply@hotellviv.demo"), ("Dom Market", "zakupki@dommarket.demo")),
+            default_modules=("documents", "support"),
+            welcome_text=_("Purchase orders, invoices and contract documents for our partner companies."),
         ),
         Vertical(
             key="franchise", title=_("Franchise"),
@@ -60,6 +71,8 @@ VERTICALS: dict[str, Vertical] = {
             order_noun=_("report"), order_noun_plural=_("reports"),
             demo_slug="coffee-franchise", demo_name="Coffee Franchise",
             demo_customers=(("Kyiv Podil point", "podil@coffee.demo"), ("Warsaw Centrum point", "centrum@coffee.demo")),
+            default_modules=("documents", "support", "news", "feedback"),
+            welcome_text=_("Reports, standards and news of the network for every franchisee."),
         ),
     )
 }

@@ -39,7 +39,6 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "cabinet.portal",
     "verticals",
 ]
 TENANT_APPS = [
@@ -47,6 +46,12 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "cabinet.accounts",
+    "cabinet.portal",
+    # modules (each declares itself in its module.py)
+    "cabinet.documents",
+    "cabinet.support",
+    "cabinet.feedback",
+    "cms",
     "taggit",
     "wagtail.sites",
     "wagtail.users",
@@ -87,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.portal (module switches, branding) and 404 for URLs of switched-off modules
+    "cabinet.portal.middleware.PortalStateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

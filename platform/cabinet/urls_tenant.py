@@ -1,13 +1,19 @@
-"""URLs of a business's host: the customer portal, the manage area and the API."""
+"""URLs of a business's host: the customer portal, the manage area and the API. Module URLs come from
+the registry, each under the module's namespace, so the module gate can answer 404 when it is off."""
 
 from django.urls import include, path
 
-from . import api
+from . import api, registry
+
+mounts = registry.url_mounts()
 
 urlpatterns = [
     path("", include("cabinet.portal.urls")),
     path("", include("cabinet.accounts.urls")),
+    *mounts.portal,
+    *mounts.manage,
     path("api/v1/", api.api_root, name="api-root"),
     path("api/v1/schema/", api.schema_view, name="api-schema"),
+    *mounts.api,
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -41,7 +41,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         OPERATOR = "operator", _("Operator")
         EDITOR = "editor", _("Content editor")
 
-    email = models.EmailField(_("e-mail"), unique=True)
+    # A customer may register with a phone only; staff always have an e-mail.
+    email = models.EmailField(_("e-mail"), unique=True, null=True, blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, unique=True, null=True, blank=True,
+                             help_text=_("International format, e.g. +380501234567"))
     full_name = models.CharField(_("name"), max_length=150, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CUSTOMER)
     is_staff = models.BooleanField(default=False)
@@ -58,7 +62,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email or self.phone or str(_("customer"))
 
     @property
     def is_business_staff(self) -> bool:
@@ -80,3 +88,24 @@ class LoginToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class AccountNumber(models.Model):
+    """A contract or personal-account number the business attached to a customer; the customer can
+    log in with it. Unique within the tenant, compared without case and surrounding spaces."""
+
+    class Kind(models.TextChoices):
+        CONTRACT = "contract", _("Contract")
+        ACCOUNT = "account", _("Personal account")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_numbers")
+    number = models.CharField(_("number"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CONTRACT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("number"), name="account_number_unique_ci")]
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.number

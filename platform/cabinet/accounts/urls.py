@@ -9,4 +9,9 @@ urlpatterns = [
     path("manage/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("manage/enter/<str:token>/", views.enter_with_token, name="enter"),
     path("manage/password/", views.change_password, name="password"),
+    # Customers of the portal.
+    path("login/", views.customer_login, name="login"),
+    path("logout/", views.customer_logout, name="customer-logout"),
+    path("register/", views.register, name="register"),
+    path("me/", views.my_settings, name="settings"),
 ]

@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -34,7 +34,6 @@ def enter_with_token(request, token):
     return redirect("portal:manage")
 
 
-@login_required
 @staff_required
 @require_http_methods(["GET", "POST"])
 def change_password(request):
@@ -46,3 +45,19 @@ def change_password(request):
         messages.success(request, _("Your password is saved."))
         return redirect("portal:manage")
     return render(request, "accounts/password.html", {"form": form})
+
+
+def customer_login(request):
+    raise Http404
+
+
+def customer_logout(request):
+    raise Http404
+
+
+def register(request):
+    raise Http404
+
+
+def my_settings(request):
+    raise Http404

@@ -1,10 +1,43 @@
 from django.conf import settings
 
 import verticals
+from cabinet import registry
+from cabinet.accounts.permissions import can_see
 
 
 def platform(request):
-    """The current tenant and its vertical's wording, for every template."""
+    """The current tenant, its branding, its vertical's wording and the navigation of enabled modules."""
     tenant = getattr(request, "tenant", None)
-    vertical = verticals.get_vertical(getattr(tenant, "vertical", "")) if tenant else None
-    return {"current_tenant": tenant, "vertical": vertical, "platform_domain": settings.PLATFORM_DOMAIN}
+    state = getattr(request, "portal", None)
+    vertical_key = state.vertical if state else getattr(tenant, "vertical", "")
+    context = {
+        "current_tenant": tenant,
+        "vertical": verticals.get_vertical(vertical_key) if vertical_key else None,
+        "platform_domain": settings.PLATFORM_DOMAIN,
+        "branding": state.branding if state else {},
+    }
+    if state is not None:
+        context["portal_nav"] = lambda: _portal_nav(request, state)
+        context["manage_nav"] = lambda: _manage_nav(request, state)
+    return context
+
+
+def _portal_nav(request, state):
+    signed_in = request.user.is_authenticated
+    return [
+        {"module": module.key, "label": entry.label, "url": f"{module.key}:{entry.url_name}", "icon": entry.icon}
+        for module in registry.modules().values() if state.is_enabled(module.key)
+        for entry in module.nav if signed_in or not entry.login_required
+    ]
+
+
+def _manage_nav(request, state):
+    from .navigation import CORE_MANAGE_ENTRIES
+
+    user = request.user
+    entries = [{"label": e.label, "url": e.url_name, "icon": e.icon} for e in CORE_MANAGE_ENTRIES if can_see(user, e)]
+    for module in registry.modules().values():
+        if state.is_enabled(module.key):
+            entries += [{"label": e.label, "url": f"{module.key}-manage:{e.url_name}", "icon": e.icon}
+                        for e in module.manage_nav if can_see(user, e)]
+    return entries

@@ -1,4 +1,99 @@
+"""Reads of the portal's state: which modules are on, their settings, the branding, headline figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from cabinet import registry
+
+from .models import Branding, ModuleSwitch
+
+STATE_CACHE_KEY = "portal-state:v1"  # the cache's key function adds the tenant's schema
+STATE_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class PortalState:
+    """Everything a page needs to know about the tenant's choices, read in one cache hit."""
+
+    enabled: frozenset[str]
+    module_settings: dict[str, dict[str, Any]]
+    branding: dict[str, Any] = field(default_factory=dict)
+
+    def is_enabled(self, key: str) -> bool:
+        return key in self.enabled
+
+    def setting(self, module_key: str, name: str) -> Any:
+        return self.module_settings.get(module_key, {}).get(name)
+
+    @property
+    def vertical(self) -> str:
+        return self.branding.get("vertical", "")
+
+
+def portal_state() -> PortalState:
+    """The current tenant's state, from the cache or (once after a change) from its schema."""
+    state = cache.get(STATE_CACHE_KEY)
+    if state is None:
+        state = _load_state()
+        cache.set(STATE_CACHE_KEY, state, STATE_CACHE_SECONDS)
+    return state
+
+
+def _load_state() -> PortalState:
+    from .services import ensure_portal_initialised
+
+    branding = ensure_portal_initialised()
+    switches = {s.key: s for s in ModuleSwitch.objects.all()}
+    enabled, module_settings = set(), {}
+    for key, module in registry.modules().items():
+        switch = switches.get(key)
+        if switch and switch.enabled:
+            enabled.add(key)
+        module_settings[key] = {**module.default_settings(), **(switch.settings if switch else {})}
+    return PortalState(enabled=frozenset(enabled), module_settings=module_settings, branding=_branding_dict(branding))
+
+
+def _branding_dict(branding: Branding) -> dict[str, Any]:
+    lines = lambda text: [line.strip() for line in text.splitlines() if line.strip()]  # noqa: E731
+    return {
+        "portal_name": branding.portal_name,
+        "vertical": branding.vertical,
+        "logo_url": branding.logo.url if branding.logo else "",
+        "favicon_url": branding.favicon.url if branding.favicon else "",
+        "primary_color": branding.primary_color,
+        "accent_color": branding.accent_color,
+        "welcome_text": branding.welcome_text,
+        "has_terms": bool(branding.terms_text.strip()),
+        "addresses": lines(branding.contact_addresses),
+        "phones": lines(branding.contact_phones),
+        "working_hours": branding.working_hours,
+        "messenger_links": lines(branding.messenger_links),
+        "updated": branding.updated_at.timestamp(),
+    }
+
+
+def forget_portal_state() -> None:
+    """Drops the cached state of the current tenant now and again once the running transaction commits
+    (a request of another process may have cached the old state in between)."""
+    from django.db import transaction
+
+    cache.delete(STATE_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(STATE_CACHE_KEY))
+
+
+def is_module_enabled(key: str) -> bool:
+    """For code outside a request (Celery tasks, commands): is `key` on in the current schema?"""
+    from tenants.services import current_schema
+
+    if current_schema() == settings.PUBLIC_SCHEMA_NAME:
+        return False
+    return portal_state().is_enabled(key)
 
 
 def manage_figures() -> dict[str, int]:

@@ -1,7 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cabinet import registry
 from cabinet.accounts.permissions import staff_required
 from tenants.services import port_of, tenant_url
 
@@ -10,12 +10,19 @@ from .selectors import manage_figures
 
 @require_GET
 def home(request):
-    """The business's portal front page."""
-    return render(request, "portal/home.html")
+    """The portal's front page: a welcome for visitors, the dashboard for a signed-in customer."""
+    cards = []
+    if request.user.is_authenticated:
+        for module in registry.modules().values():
+            make_card = module.card_maker() if request.portal.is_enabled(module.key) else None
+            card = make_card(request) if make_card else None
+            if card is not None:
+                cards.append({"module": module.key, "title": card.title, "value": card.value,
+                              "detail": card.detail, "url": card.url, "icon": card.icon})
+    return render(request, "portal/home.html", {"cards": cards})
 
 
 @require_GET
-@login_required
 @staff_required
 def manage(request):
     """The business's manage area start page."""

@@ -1,0 +1,43 @@
+"""What a business has chosen for its portal, stored in its own schema: module switches and branding."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, for example #1f5eff."))
+
+
+class ModuleSwitch(models.Model):
+    """One module of the registry switched on or off for this tenant, with the business's settings for it."""
+
+    key = models.CharField(max_length=40, unique=True)
+    enabled = models.BooleanField(default=False)
+    settings = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.key}: {'on' if self.enabled else 'off'}"
+
+
+class Branding(models.Model):
+    """The portal's look and contact block; exactly one row per tenant schema (pk=1)."""
+
+    portal_name = models.CharField(_("portal name"), max_length=80)
+    vertical = models.CharField(_("industry template"), max_length=20)
+    logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
+    favicon = models.ImageField(_("favicon"), upload_to="branding/", blank=True)
+    primary_color = models.CharField(_("primary colour"), max_length=7, default="#1f5eff", validators=[hex_colour])
+    accent_color = models.CharField(_("accent colour"), max_length=7, default="#b34700", validators=[hex_colour])
+    welcome_text = models.TextField(_("welcome text"), blank=True, max_length=2000)
+    terms_text = models.TextField(_("terms of use"), blank=True, max_length=20000)
+    contact_addresses = models.TextField(_("addresses"), blank=True, max_length=2000,
+                                         help_text=_("One address per line."))
+    contact_phones = models.TextField(_("phones"), blank=True, max_length=500, help_text=_("One phone per line."))
+    working_hours = models.TextField(_("working hours"), blank=True, max_length=500)
+    messenger_links = models.TextField(_("messenger links"), blank=True, max_length=1000,
+                                       help_text=_("One link per line, e.g. https://t.me/yourbusiness"))
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.portal_name

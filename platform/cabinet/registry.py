@@ -1,0 +1,177 @@
+"""The module registry: every capability a tenant can switch on declares itself once, in its app's
+`module.py` (a `MODULE = Module(...)` there). Nothing else keeps a list of modules.
+
+The registry reads declarations only; whether a module is on for a tenant is data in that tenant's
+schema (`cabinet.portal.models.ModuleSwitch`), read through `cabinet.portal.selectors`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string, module_has_submodule
+
+Text = str | Promise  # plain or lazily translated
+
+STAFF_ROLES = ("owner", "manager", "operator", "editor")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the customer portal's navigation. `url_name` is reversed inside the module's namespace."""
+
+    label: Text
+    url_name: str
+    icon: str = ""
+    login_required: bool = True
+
+
+@dataclass(frozen=True)
+class ManageEntry:
+    """A section of the manage area and the staff roles that see it (the owner sees everything)."""
+
+    label: Text
+    url_name: str
+    roles: tuple[str, ...] = ("owner", "manager")
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleSetting:
+    """A setting the business can change for a module, with its default."""
+
+    key: str
+    label: Text
+    kind: str = "bool"  # bool | int | text | choice
+    default: Any = None
+    help_text: Text = ""
+    choices: tuple[tuple[str, Text], ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    """One card of the customer's dashboard, made by a module for the signed-in customer."""
+
+    title: Text
+    value: str
+    detail: Text = ""
+    url: str = ""
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class Module:
+    key: str
+    title: Text
+    description: Text = ""
+    icon: str = ""
+    # Dotted paths, imported lazily so module.py never imports views or models at registry time.
+    portal_urls: str = ""  # urlpatterns mounted at /<key>/, namespace <key>
+    manage_urls: str = ""  # urlpatterns mounted at /manage/<key>/, namespace <key>-manage
+    api_urls: str = ""  # urlpatterns (e.g. a DRF router's) mounted at /api/v1/<key>/, namespace <key>-api
+    dashboard_card: str = ""  # callable(request) -> DashboardCard | None
+    nav: tuple[NavEntry, ...] = ()
+    manage_nav: tuple[ManageEntry, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    settings: tuple[ModuleSetting, ...] = ()
+    # (event key, label) pairs a customer can choose channels for in "My settings".
+    notification_events: tuple[tuple[str, Text], ...] = ()
+    order: int = 100
+
+    @property
+    def namespaces(self) -> tuple[str, str, str]:
+        return (self.key, f"{self.key}-manage", f"{self.key}-api")
+
+    def default_settings(self) -> dict[str, Any]:
+        return {s.key: s.default for s in self.settings}
+
+    def card_maker(self) -> Callable[..., DashboardCard | None] | None:
+        return import_string(self.dashboard_card) if self.dashboard_card else None
+
+
+@functools.cache
+def _collect() -> dict[str, Module]:
+    found: dict[str, Module] = {}
+    for config in apps.get_app_configs():
+        if not module_has_submodule(config.module, "module"):
+            continue
+        declared = getattr(import_module(f"{config.name}.module"), "MODULE", None)
+        if not isinstance(declared, Module):
+            raise ImproperlyConfigured(f"{config.name}.module must define MODULE = Module(...)")
+        if declared.key in found:
+            raise ImproperlyConfigured(f"Module key {declared.key!r} is declared twice")
+        found[declared.key] = declared
+    _check_dependencies(found)
+    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
+
+
+def _check_dependencies(found: dict[str, Module]) -> None:
+    for module in found.values():
+        for dependency in module.depends_on:
+            if dependency not in found:
+                raise ImproperlyConfigured(f"Module {module.key!r} depends on unknown module {dependency!r}")
+
+    def visit(key: str, path: tuple[str, ...]) -> None:
+        if key in path:
+            raise ImproperlyConfigured(f"Modules depend on each other in a circle: {' → '.join((*path, key))}")
+        for dependency in found[key].depends_on:
+            visit(dependency, (*path, key))
+
+    for key in found:
+        visit(key, ())
+
+
+def modules() -> dict[str, Module]:
+    """All declared modules by key, in navigation order."""
+    return _collect()
+
+
+def get_module(key: str) -> Module | None:
+    return _collect().get(key)
+
+
+def module_for_namespace(namespace: str) -> Module | None:
+    return _namespace_index().get(namespace)
+
+
+@functools.cache
+def _namespace_index() -> dict[str, Module]:
+    return {ns: module for module in _collect().values() for ns in module.namespaces}
+
+
+def dependents_of(key: str) -> list[Module]:
+    """Modules that need `key` switched on."""
+    return [m for m in _collect().values() if key in m.depends_on]
+
+
+@dataclass
+class _Mounts:
+    portal: list = field(default_factory=list)
+    manage: list = field(default_factory=list)
+    api: list = field(default_factory=list)
+
+
+def url_mounts() -> _Mounts:
+    """URL patterns of every module, each under its own namespace, which the module gate checks."""
+    from django.urls import include, path
+
+    mounts = _Mounts()
+    for module in _collect().values():
+        if module.portal_urls:
+            mounts.portal.append(path(f"{module.key}/", include((module.portal_urls, module.key))))
+        if module.manage_urls:
+            ns = f"{module.key}-manage"
+            mounts.manage.append(path(f"manage/{module.key}/", include((module.manage_urls, ns))))
+        if module.api_urls:
+            ns = f"{module.key}-api"
+            mounts.api.append(path(f"api/v1/{module.key}/", include((module.api_urls, ns))))
+    return mounts
