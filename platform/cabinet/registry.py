@@ -85,6 +85,11 @@ class Module:
     settings: tuple[ModuleSetting, ...] = ()
     # (event key, label) pairs a customer can choose channels for in "My settings".
     notification_events: tuple[tuple[str, Text], ...] = ()
+    # callable(user) -> dict: the customer's data this module holds, for "Export my data".
+    personal_data: str = ""
+    # callable(user) -> None: anonymises that data when the customer deletes the account, keeping the
+    # business's records (orders, requests) consistent.
+    erase_personal_data: str = ""
     order: int = 100
 
     @property
