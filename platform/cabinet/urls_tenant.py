@@ -3,7 +3,7 @@ the registry, each under the module's namespace, so the module gate can answer 4
 
 from django.urls import include, path
 
-from . import api, registry
+from . import api, pwa, registry
 
 mounts = registry.url_mounts()
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("api/v1/schema/", api.schema_view, name="api-schema"),
     *mounts.api,
     path("i18n/", include("django.conf.urls.i18n")),
+    path("manifest.webmanifest", pwa.manifest, name="pwa-manifest"),
+    path("sw.js", pwa.service_worker, name="pwa-service-worker"),
+    path("offline/", pwa.offline, name="pwa-offline"),
+    path("pwa/icon-<int:size>.png", pwa.icon, name="pwa-icon"),
 ]

@@ -12,3 +12,14 @@ def readable_text_on(colour: str) -> str:
         return text_colour_on(colour)
     except (ValueError, IndexError, AttributeError):
         return "#ffffff"
+
+
+@register.filter
+def money(amount, currency: str = "EUR") -> str:
+    """`{{ order.total|money:order.currency }}` formatted for the active language."""
+    from cabinet.money import format_money
+
+    try:
+        return format_money(amount, currency)
+    except (TypeError, ValueError):
+        return ""
