@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -85,8 +86,18 @@ def get_vertical(key: str) -> Vertical | None:
 
 
 def seed_demo_content(vertical: Vertical) -> None:
-    """Demo customers of a vertical, in the current tenant schema. Safe to run twice."""
+    """Demo customers of a vertical and the demo content of its default modules, in the current tenant
+    schema. Safe to run twice: every seeder skips what exists."""
+    from django.utils.module_loading import import_string
+
+    from cabinet import registry
+
     User = get_user_model()
     for full_name, email in vertical.demo_customers:
         if not User.objects.filter(email__iexact=email).exists():
-            User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, role=User.Role.CUSTOMER)
+            User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, role=User.Role.CUSTOMER,
+                                     email_verified_at=timezone.now())
+    for key in vertical.default_modules:
+        module = registry.get_module(key)
+        if module is not None and module.demo_content:
+            import_string(module.demo_content)(vertical)

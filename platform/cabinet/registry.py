@@ -90,6 +90,8 @@ class Module:
     # callable(user) -> None: anonymises that data when the customer deletes the account, keeping the
     # business's records (orders, requests) consistent.
     erase_personal_data: str = ""
+    # callable(vertical) -> None: demo content of a demo tenant (runs in its schema, after demo customers).
+    demo_content: str = ""
     order: int = 100
 
     @property
