@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.registry import ManageEntry, Module, NavEntry
+
+MODULE = Module(
+    key="documents",
+    title=_("Documents"),
+    description=_("Contracts, invoices, acts and results the business hands to each customer."),
+    icon="file",
+    portal_urls="cabinet.documents.urls",
+    manage_urls="cabinet.documents.manage_urls",
+    api_urls="cabinet.documents.api_urls",
+    dashboard_card="cabinet.documents.cards.dashboard_card",
+    nav=(NavEntry(_("My documents"), "list", icon="file"),),
+    manage_nav=(ManageEntry(_("Documents"), "list", roles=("owner", "manager"), icon="file"),),
+    personal_data="cabinet.documents.selectors.personal_data",
+    erase_personal_data="cabinet.documents.services.erase_personal_data",
+    order=40,
+)

@@ -1,0 +1,85 @@
+"""Reads of documents: a customer's own, the manage area's list, and who may download what."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from cabinet.accounts.models import AccountNumber
+from cabinet.accounts.permissions import has_role
+
+from .models import Document
+
+# Staff roles that manage documents (the owner always may); they may also download any document.
+STAFF_ROLES = ("owner", "manager")
+
+_PHONE_CHARS = re.compile(r"[\s()\-.]")
+
+
+def find_customer(query: str):
+    """The customer an e-mail, phone or contract/account number points to, or None."""
+    User = get_user_model()
+    text = (query or "").strip()
+    if not text:
+        return None
+    customers = User.objects.filter(role=User.Role.CUSTOMER, is_active=True)
+    if "@" in text:
+        return customers.filter(email__iexact=text).first()
+    phone = _PHONE_CHARS.sub("", text)
+    if re.fullmatch(r"\+?\d{7,15}", phone):
+        found = customers.filter(phone="+" + phone.lstrip("+")).first()
+        if found is not None:
+            return found
+    number = AccountNumber.objects.filter(number__iexact=text).values_list("user_id", flat=True).first()
+    return customers.filter(pk=number).first() if number is not None else None
+
+
+def customer_documents(user) -> QuerySet[Document]:
+    return Document.objects.filter(customer=user)
+
+
+def document_counts(user) -> tuple[int, int]:
+    """(all, not yet opened) documents of the customer, in one query."""
+    figures = Document.objects.filter(customer=user).aggregate(
+        total=Count("id"), new=Count("id", filter=Q(viewed_at__isnull=True)))
+    return figures["total"], figures["new"]
+
+
+def staff_documents(*, query: str = "", category: str = "") -> QuerySet[Document]:
+    """The manage area's list, newest first, filtered by customer (name, e-mail, phone, number) or title."""
+    documents = Document.objects.select_related("customer", "uploaded_by")
+    if category in Document.Category.values:
+        documents = documents.filter(category=category)
+    text = (query or "").strip()
+    if text:
+        numbered = AccountNumber.objects.filter(number__iexact=text).values("user_id")
+        documents = documents.filter(
+            Q(title__icontains=text) | Q(customer__full_name__icontains=text) | Q(customer__email__icontains=text)
+            | Q(customer__phone__icontains=text) | Q(customer__in=numbered))
+    return documents
+
+
+def can_download(user, document: Document) -> bool:
+    return document.customer_id == user.pk or has_role(user, STAFF_ROLES)
+
+
+def downloadable_document(user, pk: int) -> Document | None:
+    """The document `user` may download: their own, or any of this tenant's for document staff."""
+    if not user.is_authenticated:
+        return None
+    documents = Document.objects.all() if has_role(user, STAFF_ROLES) else Document.objects.filter(customer=user)
+    return documents.filter(pk=pk).first()
+
+
+def personal_data(user) -> dict[str, Any]:
+    """For "Export my data": the documents the business gave the customer (not the files themselves)."""
+    return {
+        "documents": [
+            {"title": d.title, "category": d.category, "file_name": d.original_name,
+             "created_at": d.created_at.isoformat(), "viewed_at": d.viewed_at.isoformat() if d.viewed_at else None}
+            for d in customer_documents(user)
+        ],
+    }
