@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("", api.ArticleList.as_view(), name="list"),
+]

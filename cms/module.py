@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
+
+MODULE = Module(
+    key="news",
+    title=_("News"),
+    description=_("Articles and announcements of the business, written by its content editors."),
+    icon="newspaper",
+    portal_urls="cms.urls",
+    manage_urls="cms.manage_urls",
+    api_urls="cms.api_urls",
+    dashboard_card="cms.views.news_card",
+    nav=(NavEntry(_("News"), "list", icon="newspaper", login_required=False),),
+    manage_nav=(ManageEntry(_("News"), "index", roles=("owner", "manager", "editor"), icon="newspaper"),),
+    settings=(
+        ModuleSetting("page_size", _("Articles per page"), kind="int", default=10, min_value=5, max_value=50),
+    ),
+    personal_data="cms.selectors.personal_data",
+    erase_personal_data="cms.services.erase_personal_data",
+    order=70,
+)
