@@ -40,6 +40,8 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "verticals",
+    # failed sign-in attempts of platform staff (console); each tenant keeps its own below
+    "axes",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -47,6 +49,8 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "cabinet.accounts",
     "cabinet.portal",
+    # failed sign-in attempts live in the tenant's schema, so a lockout on one portal never touches another
+    "axes",
     # modules (each declares itself in its module.py)
     "cabinet.documents",
     "cabinet.support",
@@ -92,11 +96,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a signed-in person's saved language wins over the cookie and the browser's
+    "cabinet.accounts.middleware.UserLanguageMiddleware",
     # request.portal (module switches, branding) and 404 for URLs of switched-off modules
     "cabinet.portal.middleware.PortalStateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # turns a sign-in refused for too many failures into the lockout page (HTTP 429)
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -150,7 +158,12 @@ CHANNEL_LAYERS = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # first: refuses any sign-in while the typed identifier or the client's IP is locked out
+    "cabinet.accounts.backends.ThrottlingBackend",
+    # e-mail, phone or contract/personal-account number, with ModelBackend's rules (is_active, permissions)
+    "cabinet.accounts.backends.IdentifierBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -158,6 +171,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:staff-login"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3  # an e-mail confirmation link works for three days
+REMEMBER_ME_SECONDS = 60 * 60 * 24 * 30  # "Remember me": 30 days; otherwise until the browser closes
+
+# Failed sign-in throttling (django-axes). Attempts are stored in each tenant's schema. A sign-in is refused
+# for AXES_COOLOFF_TIME once either the typed identifier or the client's IP has AXES_FAILURE_LIMIT failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+# What was typed, normalised (e-mail lower-cased, phone in E.164), so "A@x.test" and "a@x.test" count together.
+AXES_USERNAME_CALLABLE = "cabinet.accounts.throttling.attempted_identifier"
+AXES_CLIENT_IP_CALLABLE = "cabinet.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "cabinet.accounts.throttling.lockout_response"
+AXES_VERBOSE = False
+# Number of reverse proxies (ingress, load balancer) in front of the app that append to X-Forwarded-For.
+# 0: the client's address is the connection's. Never more than really exist, or clients could forge it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,12 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .identifiers import normalise_phone, phone_or_none
+from .models import DeliveryAddress
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -35,3 +41,202 @@ class PlatformStaffAuthenticationForm(EmailAuthenticationForm):
 
     def allowed(self, user) -> bool:
         return user.is_staff
+
+
+class CustomerLoginForm(AuthenticationForm):
+    """The portal's sign-in: e-mail, phone or contract/personal-account number, and "Remember me"."""
+
+    username = forms.CharField(
+        label=_("E-mail, phone or contract number"), max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none",
+                                      "spellcheck": "false"}))
+    remember_me = forms.BooleanField(label=_("Remember me for 30 days"), required=False)
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("We could not sign you in with this identifier and password. Check both and try "
+                           "again."),
+        "inactive": _("This account is closed."),
+    }
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("E-mail"), required=False,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30,
+                            help_text=_("International format, e.g. +380 50 123 4567. Enter an e-mail, a phone, "
+                                        "or both."),
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    password1 = forms.CharField(label=_("Password"), strip=False,
+                                help_text=_("At least 8 characters; not only digits and not a common password."),
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    accept_terms = forms.BooleanField(label=_("I accept the terms of use"), required=False)
+
+    def __init__(self, *args, terms_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.terms_required = terms_required
+        if terms_required:
+            self.fields["accept_terms"].required = True
+            self.fields["accept_terms"].error_messages["required"] = _(
+                "Please read and accept the terms of use to register.")
+        else:
+            del self.fields["accept_terms"]
+
+    def clean_full_name(self):
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        if email and selectors.email_taken(email):
+            raise forms.ValidationError(_("An account with this e-mail already exists. Log in or reset the "
+                                          "password."))
+        return email or None
+
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone", "").strip()
+        if not raw:
+            return None
+        phone = normalise_phone(raw)
+        if selectors.phone_taken(phone):
+            raise forms.ValidationError(_("An account with this phone number already exists."))
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors \
+                and "phone" not in self.errors:
+            raise forms.ValidationError(_("Enter an e-mail address or a phone number."), code="no_contact")
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            from .models import User
+
+            probe = User(email=data.get("email"), phone=data.get("phone"), full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30,
+                            help_text=_("International format, e.g. +380 50 123 4567."),
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    language = forms.ChoiceField(label=_("Language"), required=False,
+                                 choices=[("", _("As my browser says"))] + list(settings.LANGUAGES))
+
+    def clean_full_name(self):
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone", "").strip()
+        return normalise_phone(raw) if raw else None
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label=_("New e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    current_password = forms.CharField(label=_("Your current password"), strip=False,
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_current_password(self):
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right."))
+        return password
+
+
+class AddressForm(forms.ModelForm):
+    make_default = forms.BooleanField(label=_("Use as my default address"), required=False)
+
+    class Meta:
+        model = DeliveryAddress
+        fields = ["label", "recipient", "line1", "line2", "city", "postcode", "country", "phone"]
+        widgets = {
+            "recipient": forms.TextInput(attrs={"autocomplete": "name"}),
+            "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+
+    def clean_phone(self):
+        raw = (self.cleaned_data.get("phone") or "").strip()
+        return normalise_phone(raw) if raw else ""
+
+    def clean(self):
+        data = super().clean()
+        for name in ("line1", "city"):
+            if name in data and not (data[name] or "").strip():
+                self.add_error(name, _("This field is required."))
+        return data
+
+
+class NotificationPreferencesForm(forms.Form):
+    """A checkbox per (event, channel); field names are `<event>__<channel>`."""
+
+    def __init__(self, rows, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in rows:
+            cells = []
+            for channel, label in selectors.CHANNELS:
+                name = f"{row.event}__{channel}"
+                self.fields[name] = forms.BooleanField(required=False, initial=row.channels[channel], label=label)
+                cells.append(self[name])
+            self.rows.append((row, cells))
+
+    def chosen(self) -> list[tuple[str, str]]:
+        return [tuple(name.split("__", 1)) for name, on in self.cleaned_data.items() if on]
+
+    def events(self) -> list[str]:
+        return [row.event for row, _cells in self.rows]
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right."))
+        return password
+
+
+class TenantPasswordResetForm(PasswordResetForm):
+    """Django's reset form, which explains that a phone number cannot receive a reset link."""
+
+    email = forms.CharField(label=_("E-mail"), max_length=254,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+
+    def clean_email(self):
+        value = self.cleaned_data["email"].strip()
+        if "@" not in value and phone_or_none(value):
+            raise forms.ValidationError(_("A reset link can only be sent to an e-mail address. If you registered "
+                                          "with a phone number only, please contact the business."),
+                                        code="phone")
+        forms.EmailField().clean(value)
+        return value

@@ -44,6 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # A customer may register with a phone only; staff always have an e-mail.
     email = models.EmailField(_("e-mail"), unique=True, null=True, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # A new address the customer asked for; it replaces `email` only once its link is followed.
+    pending_email = models.EmailField(_("new e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=16, unique=True, null=True, blank=True,
                              help_text=_("International format, e.g. +380501234567"))
     full_name = models.CharField(_("name"), max_length=150, blank=True)
@@ -52,6 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     language = models.CharField(max_length=8, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    terms_accepted_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -109,3 +112,55 @@ class AccountNumber(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class DeliveryAddress(models.Model):
+    """One of a customer's delivery addresses; exactly one of them is the default (services keep it so,
+    the partial unique constraint makes two defaults impossible)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("For example: Home, Office."))
+    recipient = models.CharField(_("recipient"), max_length=150, blank=True)
+    line1 = models.CharField(_("street and house"), max_length=200)
+    line2 = models.CharField(_("flat, floor, entrance"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    phone = models.CharField(_("phone for the courier"), max_length=16, blank=True)
+    is_default = models.BooleanField(_("default address"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-is_default", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["user"], condition=models.Q(is_default=True),
+                                               name="one_default_address_per_user")]
+
+    def __str__(self):
+        return self.one_line
+
+    @property
+    def one_line(self) -> str:
+        parts = [self.line1, self.line2, self.city, self.postcode, self.country]
+        return ", ".join(part.strip() for part in parts if part and part.strip())
+
+
+class NotificationPreference(models.Model):
+    """Whether a customer wants one kind of event on one channel. A missing row means the default
+    (see `selectors.CHANNEL_DEFAULTS`)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+        PUSH = "push", _("Push")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences")
+    event = models.CharField(max_length=80)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    enabled = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "event", "channel"],
+                                               name="one_preference_per_event_channel")]
+
+    def __str__(self):
+        return f"{self.event}/{self.channel}: {'on' if self.enabled else 'off'}"

@@ -2,12 +2,168 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from cabinet import registry
+
+from .identifiers import phone_or_none
+from .models import AccountNumber, DeliveryAddress, NotificationPreference, User
+
+# Events of the account itself; every module adds its own through `Module.notification_events`.
+CORE_NOTIFICATION_EVENTS: tuple[tuple[str, str | Promise], ...] = (
+    ("account.security", _("Security: sign-in, password and e-mail changes")),
+    ("account.news", _("News and offers from the business")),
+)
+CHANNELS: tuple[tuple[str, str | Promise], ...] = tuple(NotificationPreference.Channel.choices)
+# What a customer gets before choosing anything: e-mail on, SMS and push off.
+CHANNEL_DEFAULTS = {"email": True, "sms": False, "push": False}
 
 
 def contact_prefill(user) -> dict[str, Any]:
     """What every later form (orders, bookings, requests) pre-fills from the customer's profile:
-    full_name, email, phone and the default delivery address ("" where unknown)."""
+    full_name, email, phone and the default delivery address as one line ("" where unknown)."""
     if not user.is_authenticated:
         return {"full_name": "", "email": "", "phone": "", "address": ""}
-    return {"full_name": user.full_name, "email": user.email or "", "phone": user.phone or "", "address": ""}
+    address = default_address(user)
+    return {"full_name": user.full_name, "email": user.email or "", "phone": user.phone or "",
+            "address": address.one_line if address else ""}
+
+
+def default_address(user) -> DeliveryAddress | None:
+    return DeliveryAddress.objects.filter(user=user, is_default=True).first()
+
+
+def addresses_of(user) -> list[DeliveryAddress]:
+    return list(DeliveryAddress.objects.filter(user=user))
+
+
+def users_for_identifier(identifier: str) -> list[User]:
+    """The people one typed identifier may mean, most specific first: the e-mail owner, the holder of the
+    account number, the phone's owner. Usually one; several only if, say, a number looks like a phone."""
+    text = identifier.strip()
+    if not text:
+        return []
+    found: list[User] = []
+    if "@" in text:
+        found += User.objects.filter(email__iexact=text)
+    else:
+        number = AccountNumber.objects.select_related("user").filter(number__iexact=text).first()
+        if number is not None:
+            found.append(number.user)
+        phone = phone_or_none(text)
+        if phone:
+            found += [u for u in User.objects.filter(phone=phone) if u not in found]
+    return found
+
+
+def email_taken(address: str, exclude_user: User | None = None) -> bool:
+    users = User.objects.filter(email__iexact=address.strip())
+    if exclude_user is not None:
+        users = users.exclude(pk=exclude_user.pk)
+    return users.exists()
+
+
+def phone_taken(phone: str, exclude_user: User | None = None) -> bool:
+    users = User.objects.filter(phone=phone)
+    if exclude_user is not None:
+        users = users.exclude(pk=exclude_user.pk)
+    return users.exists()
+
+
+def notification_events(enabled_modules: frozenset[str] | None = None) -> list[tuple[str, str | Promise]]:
+    """(event key, label) of the account and of every module (only the enabled ones if given)."""
+    events = list(CORE_NOTIFICATION_EVENTS)
+    for module in registry.modules().values():
+        if enabled_modules is None or module.key in enabled_modules:
+            events += list(module.notification_events)
+    return events
+
+
+@dataclass(frozen=True)
+class PreferenceRow:
+    event: str
+    label: str | Promise
+    channels: dict[str, bool]
+
+
+def notification_grid(user, enabled_modules: frozenset[str] | None = None) -> list[PreferenceRow]:
+    """One row per event with the customer's choice for every channel (defaults where none saved)."""
+    saved = {(p.event, p.channel): p.enabled for p in NotificationPreference.objects.filter(user=user)}
+    return [
+        PreferenceRow(event=key, label=label,
+                      channels={ch: saved.get((key, ch), CHANNEL_DEFAULTS[ch]) for ch, _label in CHANNELS})
+        for key, label in notification_events(enabled_modules)
+    ]
+
+
+def wants_notification(user, event: str, channel: str) -> bool:
+    """For the notifications module: does `user` want `event` on `channel`?"""
+    saved = (NotificationPreference.objects.filter(user=user, event=event, channel=channel)
+             .values_list("enabled", flat=True).first())
+    return CHANNEL_DEFAULTS.get(channel, False) if saved is None else saved
+
+
+def terms_text() -> str:
+    """The business's terms of use ("" if it has none)."""
+    from cabinet.portal.models import Branding
+
+    return Branding.objects.filter(pk=1).values_list("terms_text", flat=True).first() or ""
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """Everything the portal keeps about `user`, for "Export my data": the profile, addresses, notification
+    choices, account numbers, sign-in dates, and each module's data under the module's key."""
+    data: dict[str, Any] = {
+        "profile": {
+            "full_name": user.full_name,
+            "email": user.email,
+            "email_verified_at": _iso(user.email_verified_at),
+            "pending_email": user.pending_email,
+            "phone": user.phone,
+            "language": user.language,
+            "role": user.role,
+            "terms_accepted_at": _iso(user.terms_accepted_at),
+        },
+        "account": {"date_joined": _iso(user.date_joined), "last_login": _iso(user.last_login)},
+        "addresses": [
+            {"label": a.label, "recipient": a.recipient, "line1": a.line1, "line2": a.line2, "city": a.city,
+             "postcode": a.postcode, "country": a.country, "phone": a.phone, "is_default": a.is_default}
+            for a in addresses_of(user)
+        ],
+        "notification_preferences": [
+            {"event": row.event, **row.channels} for row in notification_grid(user)
+        ],
+        "account_numbers": [
+            {"number": n.number, "kind": n.kind, "created_at": _iso(n.created_at)}
+            for n in AccountNumber.objects.filter(user=user)
+        ],
+        "sign_ins": _sign_ins(user),
+        "modules": {},
+    }
+    for key, module in registry.modules().items():
+        if module.personal_data:
+            data["modules"][key] = import_string(module.personal_data)(user)
+    return data
+
+
+def _sign_ins(user: User) -> list[dict[str, Any]]:
+    """The last sign-ins recorded for the account's identifiers (time, IP, browser)."""
+    from axes.models import AccessLog
+
+    names = [name for name in (user.email and user.email.lower(), user.phone) if name]
+    names += [number.lower() for number in AccountNumber.objects.filter(user=user).values_list("number", flat=True)]
+    if not names:
+        return []
+    logs = AccessLog.objects.filter(Q(username__in=names)).order_by("-attempt_time")[:50]
+    return [{"at": _iso(log.attempt_time), "ip_address": log.ip_address, "user_agent": log.user_agent,
+             "logged_out_at": _iso(log.logout_time)} for log in logs]

@@ -1,14 +1,32 @@
+"""Writes about accounts: sign-in links, registration, profile, addresses, notification choices, deletion."""
+
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
-from .models import LoginToken, User
+from cabinet import registry
+
+from . import selectors, tokens
+from .models import AccountNumber, DeliveryAddress, LoginToken, NotificationPreference, User
+
+log = logging.getLogger(__name__)
 
 LOGIN_TOKEN_LIFETIME = timedelta(minutes=10)
+DELETED_NAME = "Deleted customer"
 
 
 def issue_login_token(user: User, lifetime: timedelta = LOGIN_TOKEN_LIFETIME) -> str:
@@ -29,3 +47,260 @@ def redeem_login_token(raw: str) -> User | None:
     token.used_at = timezone.now()
     token.save(update_fields=["used_at"])
     return token.user
+
+
+# --- e-mail -----------------------------------------------------------------------------------------------
+
+def _portal_name() -> str:
+    from cabinet.portal.selectors import portal_state
+
+    return portal_state().branding.get("portal_name", "")
+
+
+def _send(template: str, to: str, context: dict[str, Any], language: str = "") -> bool:
+    """Sends `accounts/email/<template>_subject.txt` / `.txt` in the person's language. A failing mail
+    server must not undo what the person just did; they can ask for the mail again."""
+    with translation.override(language or translation.get_language()):
+        context = {"portal_name": _portal_name(), **context}
+        subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"accounts/email/{template}.txt", context)
+    try:
+        send_mail(subject, body, None, [to])
+    except Exception:  # the backend's errors vary (SMTP, network); the cause is logged
+        log.exception("Could not send the %s e-mail", template)
+        return False
+    return True
+
+
+def send_email_verification(user: User, site_url: str, address: str | None = None) -> bool:
+    """Mails a single-use confirmation link for `address` (the pending new e-mail, else the current one)."""
+    address = address or user.pending_email or user.email
+    if not address:
+        return False
+    token = tokens.make_email_verification_token(user, address)
+    link = site_url.rstrip("/") + reverse("accounts:verify-email", args=[token])
+    return _send("verify_email", address, {"user": user, "link": link, "address": address,
+                                           "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400},
+                 user.language)
+
+
+@transaction.atomic
+def confirm_email(token: str) -> User:
+    """Marks the address in a confirmation link as verified (a pending new address becomes the account's
+    e-mail). Raises ValidationError for a forged, expired, used or overtaken link."""
+    parsed = tokens.read_email_verification_token(token)
+    invalid = ValidationError(_("This confirmation link is invalid, expired or was already used."), code="invalid")
+    if parsed is None:
+        raise invalid
+    user_id, address, state = parsed
+    user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+    if user is None or not tokens.state_matches(user, state):
+        raise invalid
+    now = timezone.now()
+    if user.pending_email and user.pending_email.lower() == address:
+        if selectors.email_taken(address, exclude_user=user):
+            raise ValidationError(_("Another account uses this e-mail address now."), code="taken")
+        old = user.email
+        user.email, user.pending_email, user.email_verified_at = user.pending_email, "", now
+        user.save(update_fields=["email", "pending_email", "email_verified_at"])
+        if old:
+            _send("email_changed", old, {"user": user, "new_address": user.email}, user.language)
+    elif user.email and user.email.lower() == address and user.email_verified_at is None:
+        user.email_verified_at = now
+        user.save(update_fields=["email_verified_at"])
+    else:
+        raise invalid
+    return user
+
+
+# --- registration and profile -----------------------------------------------------------------------------
+
+def _check_contacts_free(email: str | None, phone: str | None, user: User | None = None) -> None:
+    errors: dict[str, str] = {}
+    if email and selectors.email_taken(email, exclude_user=user):
+        errors["email"] = _("An account with this e-mail already exists. Log in or reset the password.")
+    if phone and selectors.phone_taken(phone, exclude_user=user):
+        errors["phone"] = _("An account with this phone number already exists.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def register_customer(*, full_name: str, password: str, email: str | None = None, phone: str | None = None,
+                      accepted_terms: bool = False, language: str = "") -> User:
+    """A new customer of this portal. `email` / `phone` must already be normalised (forms do it); at least
+    one is required and neither may belong to someone else."""
+    email = email.strip().lower() if email else None
+    if not email and not phone:
+        raise ValidationError(_("Enter an e-mail address or a phone number."), code="no_contact")
+    _check_contacts_free(email, phone)
+    user = User(email=email, phone=phone or None, full_name=full_name.strip(), role=User.Role.CUSTOMER,
+                language=language, terms_accepted_at=timezone.now() if accepted_terms else None)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # someone registered the same contact a moment ago
+        _check_contacts_free(email, phone)
+        raise ValidationError(_("This e-mail or phone is already registered.")) from error
+    return user
+
+
+def update_profile(user: User, *, full_name: str, phone: str | None, language: str) -> User:
+    _check_contacts_free(None, phone, user=user)
+    if not phone and not user.email:
+        raise ValidationError({"phone": _("Keep a phone number or add an e-mail: we need one way to reach you.")})
+    user.full_name, user.phone = full_name.strip(), phone or None
+    user.language = language if language in dict(settings.LANGUAGES) else ""
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["full_name", "phone", "language"])
+    except IntegrityError as error:
+        raise ValidationError({"phone": _("An account with this phone number already exists.")}) from error
+    return user
+
+
+def set_language(user: User, language: str) -> None:
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def request_email_change(user: User, new_email: str, site_url: str) -> bool:
+    """Keeps `new_email` as pending and mails it a confirmation link; the current address stays in use
+    until the link is followed. Returns whether the mail went out."""
+    new_email = new_email.strip().lower()
+    if user.email and user.email.lower() == new_email:
+        raise ValidationError({"email": _("This is already your e-mail address.")})
+    _check_contacts_free(new_email, None, user=user)
+    user.pending_email = new_email
+    user.save(update_fields=["pending_email"])
+    return send_email_verification(user, site_url, new_email)
+
+
+def cancel_email_change(user: User) -> None:
+    user.pending_email = ""
+    user.save(update_fields=["pending_email"])
+
+
+def password_changed(user: User) -> None:
+    """Tells the account's e-mail that the password changed (nothing to tell a phone-only account)."""
+    if user.email:
+        _send("password_changed", user.email, {"user": user}, user.language)
+
+
+# --- delivery addresses -----------------------------------------------------------------------------------
+
+ADDRESS_FIELDS = ("label", "recipient", "line1", "line2", "city", "postcode", "country", "phone")
+
+
+@transaction.atomic
+def save_address(user: User, data: dict[str, Any], address: DeliveryAddress | None = None,
+                 make_default: bool = False) -> DeliveryAddress:
+    """Adds or edits an address. The first address, and one asked to be, becomes the default."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one address change per customer at a time
+    if address is None:
+        address = DeliveryAddress(user=user)
+    elif address.user_id != user.pk:
+        raise DeliveryAddress.DoesNotExist
+    for name in ADDRESS_FIELDS:
+        if name in data:
+            setattr(address, name, (data[name] or "").strip())
+    has_default = DeliveryAddress.objects.filter(user=user, is_default=True).exclude(pk=address.pk).exists()
+    if make_default or not has_default:
+        DeliveryAddress.objects.filter(user=user, is_default=True).exclude(pk=address.pk).update(is_default=False)
+        address.is_default = True
+    address.full_clean(exclude=["user"])
+    address.save()
+    return address
+
+
+@transaction.atomic
+def set_default_address(user: User, address_id: int) -> DeliveryAddress:
+    address = DeliveryAddress.objects.select_for_update().get(pk=address_id, user=user)
+    DeliveryAddress.objects.filter(user=user, is_default=True).exclude(pk=address.pk).update(is_default=False)
+    if not address.is_default:
+        address.is_default = True
+        address.save(update_fields=["is_default"])
+    return address
+
+
+@transaction.atomic
+def delete_address(user: User, address_id: int) -> None:
+    """Deletes one address; if it was the default, the oldest remaining one takes over."""
+    address = DeliveryAddress.objects.select_for_update().get(pk=address_id, user=user)
+    was_default = address.is_default
+    address.delete()
+    if was_default:
+        successor = DeliveryAddress.objects.filter(user=user).order_by("created_at", "id").first()
+        if successor is not None:
+            successor.is_default = True
+            successor.save(update_fields=["is_default"])
+
+
+# --- notification preferences -----------------------------------------------------------------------------
+
+@transaction.atomic
+def save_notification_preferences(user: User, chosen: Iterable[tuple[str, str]],
+                                  events: Iterable[str] | None = None) -> None:
+    """Stores on/off for every (event, channel) of `events` (default: all known events): the pairs in
+    `chosen` are on, the rest off. Unknown events or channels are refused."""
+    known_events = [key for key, _label in selectors.notification_events()]
+    events = list(known_events if events is None else events)
+    channels = [ch for ch, _label in selectors.CHANNELS]
+    chosen = set(chosen)
+    unknown = {e for e in events if e not in known_events} | {e for e, c in chosen if e not in known_events
+                                                              or c not in channels}
+    if unknown:
+        raise ValidationError(_("Unknown notification choice."), code="unknown")
+    for event in events:
+        for channel in channels:
+            NotificationPreference.objects.update_or_create(
+                user=user, event=event, channel=channel, defaults={"enabled": (event, channel) in chosen})
+
+
+# --- deletion ---------------------------------------------------------------------------------------------
+
+def delete_account(user: User) -> None:
+    """Anonymises the customer's account: the name becomes "Deleted customer", e-mail and phone are
+    cleared, addresses, preferences, account numbers and sign-in records go, the password stops working.
+    The row stays, so orders and requests of the business keep pointing at it. Each module anonymises
+    its own data through its `erase_personal_data` hook. Staff accounts cannot be deleted this way."""
+    if user.is_business_staff or user.is_staff or user.is_superuser:
+        raise ValidationError(_("Staff accounts cannot be deleted here. The owner manages staff in the manage "
+                                "area; the owner's account is deleted with the business."), code="staff")
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        identifiers = [name for name in (user.email and user.email.lower(), user.phone) if name]
+        identifiers += [n.lower() for n in AccountNumber.objects.filter(user=user).values_list("number", flat=True)]
+        for module in registry.modules().values():
+            if module.erase_personal_data:
+                import_string(module.erase_personal_data)(user)
+        DeliveryAddress.objects.filter(user=user).delete()
+        NotificationPreference.objects.filter(user=user).delete()
+        AccountNumber.objects.filter(user=user).delete()
+        LoginToken.objects.filter(user=user).delete()
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(username__in=identifiers).delete()
+        user.full_name = DELETED_NAME
+        user.email = user.phone = None
+        user.pending_email = ""
+        user.email_verified_at = None
+        user.language = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+
+
+def password_reset_completed(user: User) -> None:
+    """A reset link reached the inbox, so the address is proven; earlier failed sign-ins are forgiven."""
+    from axes.utils import reset as reset_failed_attempts
+
+    if user.email and user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    for identifier in (user.email and user.email.lower(), user.phone):
+        if identifier:
+            reset_failed_attempts(username=identifier)
+    password_changed(user)
