@@ -42,6 +42,7 @@ VERTICALS: dict[str, Vertical] = {
             demo_customers=(("Anna Petrova", "anna@guest.demo"), ("Mark Stone", "mark@guest.demo"),
                             ("Olena Shevchenko", "olena@guest.demo")),
             default_modules=("support", "news", "feedback"),
+            default_settings={"support": {"topics": "Booking\nRoom and services\nBilling and payment\nComplaint\nOther"}},
             welcome_text=_("Welcome! Book your stay, follow our news and write to the front desk any time."),
         ),
         Vertical(
@@ -52,6 +53,7 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="city-clinic", demo_name="City Clinic",
             demo_customers=(("Ivan Sidorov", "ivan@patient.demo"), ("Maria Kovalenko", "maria@patient.demo")),
             default_modules=("documents", "support", "news"),
+            default_settings={"support": {"topics": "Appointment\nTest results\nBilling and payment\nComplaint\nOther"}},
             welcome_text=_("Your appointments, test results and documents, all in one place."),
         ),
         Vertical(
@@ -63,6 +65,7 @@ VERTICALS: dict[str, Vertical] = {
             demo_customers=(("Green Grocer LLC", "buyer@greengrocer.demo"), ("Corner Cafe", "orders@cornercafe.demo"),
                             ("Hotel Lviv", "supply@hotellviv.demo"), ("Dom Market", "zakupki@dommarket.demo")),
             default_modules=("documents", "support"),
+            default_settings={"support": {"topics": "Order\nDelivery\nInvoice and payment\nReturns and claims\nOther"}},
             welcome_text=_("Purchase orders, invoices and contract documents for our partner companies."),
         ),
         Vertical(
@@ -73,6 +76,7 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="coffee-franchise", demo_name="Coffee Franchise",
             demo_customers=(("Kyiv Podil point", "podil@coffee.demo"), ("Warsaw Centrum point", "centrum@coffee.demo")),
             default_modules=("documents", "support", "news", "feedback"),
+            default_settings={"support": {"topics": "Supplies\nReports\nEquipment\nTraining\nOther"}},
             welcome_text=_("Reports, standards and news of the network for every franchisee."),
         ),
     )

@@ -1,0 +1,80 @@
+"""`/api/v1/support/`: the signed-in customer's own requests; list, read, open a new one."""
+
+from django.core.exceptions import ValidationError
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from cabinet.accounts.selectors import contact_prefill
+from cabinet.portal.selectors import portal_state
+
+from . import selectors, services
+from .models import Request
+
+
+class IsCustomer(permissions.BasePermission):
+    message = "This API is for the portal's customers."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active and not user.is_business_staff)
+
+
+class MessageSerializer(serializers.Serializer):
+    from_staff = serializers.BooleanField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Request
+        fields = ["id", "topic", "subject", "message", "contact_name", "contact_phone", "contact_email",
+                  "status", "status_label", "created_at", "updated_at"]
+        read_only_fields = ["id", "status", "status_label", "created_at", "updated_at"]
+        # The service checks everything (the same rules as the portal form) and answers field by field.
+        extra_kwargs = {name: {"required": False, "allow_blank": True, "validators": []}
+                        for name in ("topic", "subject", "message", "contact_name", "contact_phone", "contact_email")}
+
+
+class RequestDetailSerializer(RequestSerializer):
+    messages = MessageSerializer(many=True, read_only=True)
+
+    class Meta(RequestSerializer.Meta):
+        fields = [*RequestSerializer.Meta.fields, "messages"]
+
+
+class RequestPagination(PageNumberPagination):
+    page_size = 50
+
+
+class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     viewsets.GenericViewSet):
+    permission_classes = [IsCustomer]
+    pagination_class = RequestPagination
+
+    def get_queryset(self):
+        requests = selectors.customer_requests(self.request.user)
+        return requests.prefetch_related("messages") if self.action == "retrieve" else requests
+
+    def get_serializer_class(self):
+        return RequestDetailSerializer if self.action == "retrieve" else RequestSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        prefill = contact_prefill(request.user)
+        topics = selectors.topic_list(portal_state().setting("support", "topics"))
+        try:
+            created = services.create_request(
+                customer=request.user, topics=topics, topic=data.get("topic", ""),
+                subject=data.get("subject", ""), message=data.get("message", ""),
+                contact_name=data.get("contact_name") or prefill["full_name"],
+                contact_phone=data["contact_phone"] if "contact_phone" in data else prefill["phone"],
+                contact_email=data["contact_email"] if "contact_email" in data else prefill["email"])
+        except ValidationError as error:
+            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        return Response(RequestSerializer(created).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,34 @@
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
+
+# Stored as the business's own text (it edits them); verticals set their own in verticals/registry.py.
+DEFAULT_TOPICS = "General question\nBilling and payment\nTechnical problem\nComplaint\nSuggestion"
+
+MODULE = Module(
+    key="support",
+    title=_("Support"),
+    description=_("Customers send requests and questions; staff answer in a thread and track the status."),
+    icon="chat",
+    portal_urls="cabinet.support.urls",
+    manage_urls="cabinet.support.manage_urls",
+    api_urls="cabinet.support.api_urls",
+    dashboard_card="cabinet.support.cards.dashboard_card",
+    nav=(NavEntry(_("Support"), "list", icon="chat"),),
+    manage_nav=(ManageEntry(_("Requests"), "queue", roles=("owner", "manager", "operator"), icon="chat"),),
+    settings=(
+        ModuleSetting("topics", _("Request topics"), kind="text",
+                      default=DEFAULT_TOPICS,
+                      help_text=_("One topic per line; customers pick one when they write to you.")),
+        ModuleSetting("auto_close_days", _("Close resolved requests after (days)"), kind="int", default=7,
+                      min_value=1, max_value=365,
+                      help_text=_("A resolved request the customer does not answer is closed after this many days.")),
+    ),
+    notification_events=(
+        ("support.reply", _("A reply to my request")),
+        ("support.status", _("My request's status changed")),
+    ),
+    personal_data="cabinet.support.selectors.personal_data",
+    erase_personal_data="cabinet.support.services.erase_personal_data",
+    order=50,
+)

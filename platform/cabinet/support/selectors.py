@@ -1,0 +1,82 @@
+"""Reads of support requests. Modules that declare a dependency on support (feedback) read through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import Request
+from .module import DEFAULT_TOPICS
+
+
+def topic_list(setting_text: str | None) -> list[str]:
+    """The topics a customer picks from: one per line of the module setting, blanks and repeats dropped."""
+    topics: list[str] = []
+    for line in (setting_text or "").splitlines():
+        topic = line.strip()[:100]
+        if topic and topic not in topics:
+            topics.append(topic)
+    return topics or topic_list(DEFAULT_TOPICS)
+
+
+def customer_requests(user) -> QuerySet[Request]:
+    return Request.objects.filter(customer=user)
+
+
+def customer_request(user, pk: int) -> Request | None:
+    """The customer's own request, or None (someone else's looks exactly like a missing one)."""
+    if not user.is_authenticated:
+        return None
+    return Request.objects.filter(customer=user, pk=pk).first()
+
+
+def open_request_count(user) -> int:
+    return Request.objects.filter(customer=user, status__in=Request.OPEN_STATUSES).count()
+
+
+def finished_requests(user) -> QuerySet[Request]:
+    """The customer's resolved and closed requests, newest first."""
+    return Request.objects.filter(customer=user, status__in=Request.FINISHED_STATUSES)
+
+
+def finished_request(user, pk: int) -> Request | None:
+    """One of the customer's resolved or closed requests, or None."""
+    if not user.is_authenticated:
+        return None
+    return finished_requests(user).filter(pk=pk).first()
+
+
+def thread(support_request: Request) -> QuerySet:
+    return support_request.messages.select_related("author")
+
+
+def staff_queue(status: str = "") -> QuerySet[Request]:
+    """The manage area's queue: open requests (or one status), oldest waiting first."""
+    requests = Request.objects.select_related("customer")
+    if status == "all":
+        return requests.order_by("-updated_at", "-id")
+    if status in Request.Status.values:
+        return requests.filter(status=status).order_by("-updated_at", "-id")
+    return requests.filter(status__in=Request.OPEN_STATUSES).order_by("updated_at", "id")
+
+
+def staff_request(pk: int) -> Request | None:
+    return Request.objects.select_related("customer").filter(pk=pk).first()
+
+
+def personal_data(user) -> dict[str, Any]:
+    """For "Export my data": the customer's requests with their whole conversation."""
+    requests = customer_requests(user).prefetch_related("messages").order_by("created_at", "id")
+    return {
+        "support_requests": [
+            {
+                "id": r.pk, "topic": r.topic, "subject": r.subject, "message": r.message, "status": r.status,
+                "contact_name": r.contact_name, "contact_phone": r.contact_phone, "contact_email": r.contact_email,
+                "created_at": r.created_at.isoformat(),
+                "messages": [{"from_staff": m.from_staff, "body": m.body, "created_at": m.created_at.isoformat()}
+                             for m in r.messages.all()],
+            }
+            for r in requests
+        ],
+    }

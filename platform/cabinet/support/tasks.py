@@ -1,0 +1,30 @@
+"""Background work of support. Each task runs inside one tenant's schema (tenant-schemas-celery carries it)."""
+
+from cabinet.celery import app
+from cabinet.portal.gating import module_task
+from cabinet.portal.selectors import portal_state
+
+from . import services
+
+
+@app.task(ignore_result=True)
+@module_task("support")
+def auto_close_resolved_requests() -> int:
+    """Closes the tenant's requests resolved more than "auto_close_days" days ago (a module setting)."""
+    return services.auto_close_resolved(portal_state().setting("support", "auto_close_days") or 7)
+
+
+@app.task(ignore_result=True)
+def auto_close_resolved_requests_everywhere() -> int:
+    """Run daily by beat in the public schema: queues the per-tenant task in every active tenant's schema
+    (where support is off, that task does nothing)."""
+    from django_tenants.utils import schema_context
+
+    from tenants.models import Tenant
+
+    schemas = list(Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, status=Tenant.Status.ACTIVE)
+                   .values_list("schema_name", flat=True))
+    for schema in schemas:
+        with schema_context(schema):
+            auto_close_resolved_requests.delay()
+    return len(schemas)
