@@ -195,3 +195,8 @@ def test_export_and_erase_of_the_last_visit(alpha, alpha_client):
         services.erase_personal_data(customer)
         assert not NewsVisit.objects.filter(user=customer).exists()
         assert selectors.personal_data(customer) == {"news_last_seen_at": None}
+
+
+def test_news_pages_speak_russian_and_ukrainian(alpha, alpha_client):
+    assert "Новостей пока нет." in alpha_client.get("/news/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Новин поки немає." in alpha_client.get("/news/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
