@@ -6,12 +6,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
-from django.db import connection
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-
-def _schema() -> str:
-    return connection.schema_name
+from tenants.services import current_schema as _schema
 
 
 class TenantPasswordResetTokenGenerator(PasswordResetTokenGenerator):

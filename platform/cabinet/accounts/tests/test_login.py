@@ -140,3 +140,10 @@ def test_signing_in_serves_the_saved_language(alpha):
     page = client.get("/me/", HTTP_ACCEPT_LANGUAGE="en")
     assert page["Content-Language"] == "uk"
     assert '<html lang="uk">' in page.content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [("ru", "Войти"), ("uk", "Увійти")])
+def test_the_account_pages_are_translated(alpha, language, text):
+    client = client_for("alpha.localhost")
+    for path in ("/login/", "/register/", "/password-reset/"):
+        assert text in client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode()
