@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("cabinet.portal.urls")),
     path("", include("cabinet.accounts.urls")),
     *mounts.portal,
+    # Wagtail reverses its admin URLs without a namespace, so the admin cannot sit inside "news-manage";
+    # cms.wagtail_urls wraps every admin view in the same module gate and role check instead.
+    path("manage/news/admin/", include("cms.wagtail_urls")),
     *mounts.manage,
     path("api/v1/", api.api_root, name="api-root"),
     path("api/v1/schema/", api.schema_view, name="api-schema"),
