@@ -10,7 +10,7 @@ import verticals
 from cabinet import registry
 from cabinet.portal.models import ModuleSwitch
 from cabinet.portal.services import set_module_enabled
-from conftest import OWNER_PASSWORD
+from tests.helpers import login
 
 
 def test_every_vertical_switches_on_only_declared_modules():
@@ -42,24 +42,27 @@ def test_unknown_dependency_and_circles_are_refused_at_start():
     registry._check_dependencies({"a": _module("a", ("b",)), "b": _module("b")})
 
 
+def _route(pattern) -> str:
+    return str(pattern).lstrip("^").rstrip("$").replace("\\", "")
+
+
 def _plain_paths(key):
     """Every URL of a module's namespaces that takes no arguments, e.g. /support/, /manage/support/."""
     found = []
 
-    def walk(patterns, prefix, namespaces):
+    def walk(patterns, prefix):
         for p in patterns:
             if isinstance(p, URLResolver):
-                ns = namespaces + ([p.namespace] if p.namespace else [])
-                walk(p.url_patterns, prefix + str(p.pattern), ns)
-            elif isinstance(p, URLPattern) and namespaces and not p.pattern.regex.groups:
-                route = prefix + str(p.pattern)
+                walk(p.url_patterns, prefix + _route(p.pattern))
+            elif isinstance(p, URLPattern) and not p.pattern.regex.groups:
+                route = prefix + _route(p.pattern)
                 if "<" not in route and "(" not in route:
-                    found.append(("/" + route.lstrip("^").rstrip("$")).replace("\\", ""))
+                    found.append("/" + route)
 
     module = registry.get_module(key)
     for p in get_resolver().url_patterns:
         if isinstance(p, URLResolver) and p.namespace in module.namespaces:
-            walk(p.url_patterns, str(p.pattern), [p.namespace])
+            walk(p.url_patterns, _route(p.pattern))
     return found
 
 
@@ -67,7 +70,7 @@ def _plain_paths(key):
 def test_switched_off_module_answers_404_everywhere_and_leaves_the_navigation(key, alpha, alpha_client):
     paths = _plain_paths(key)
     assert paths, f"module {key} mounts no URL"
-    alpha_client.login(username="owner@alpha.test", password=OWNER_PASSWORD)
+    login(alpha, alpha_client, "owner@alpha.test")
     module = registry.get_module(key)
     with tenant_context(alpha):
         for dependency in module.depends_on:

@@ -39,7 +39,14 @@ def _field(block: str, name: str) -> str | None:
     match = re.search(rf'^{re.escape(name)} ((?:".*"\n?)+)', block, re.M)
     if match is None:
         return None
-    return "".join(re.findall(r'"(.*)"', match.group(1)))
+    return _unescape("".join(re.findall(r'"(.*)"', match.group(1))))
+
+
+ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r'\\(.)', lambda m: ESCAPES.get(m.group(1), m.group(0)), text)
 
 
 def test_there_are_catalogues_for_every_language():
