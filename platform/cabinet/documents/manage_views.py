@@ -29,7 +29,7 @@ def document_list(request):
 @require_http_methods(["GET", "POST"])
 @manage_roles
 def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

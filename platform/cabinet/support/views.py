@@ -65,7 +65,7 @@ def _own_request(request, pk):
 @customer_login
 def request_detail(request, pk):
     support_request = _own_request(request, pk)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_reply(support_request, author=request.user, body=form.cleaned_data["body"])

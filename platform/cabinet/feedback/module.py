@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.registry import ManageEntry, Module, NavEntry
+
+MODULE = Module(
+    key="feedback",
+    title=_("Feedback"),
+    description=_("Customers rate how their resolved requests were handled; staff see the average and comments."),
+    icon="star",
+    portal_urls="cabinet.feedback.urls",
+    manage_urls="cabinet.feedback.manage_urls",
+    dashboard_card="cabinet.feedback.cards.dashboard_card",
+    nav=(NavEntry(_("Ratings"), "list", icon="star"),),
+    manage_nav=(ManageEntry(_("Ratings"), "list", roles=("owner", "manager"), icon="star"),),
+    depends_on=("support",),
+    personal_data="cabinet.feedback.selectors.personal_data",
+    erase_personal_data="cabinet.feedback.services.erase_personal_data",
+    order=55,
+)
