@@ -62,6 +62,7 @@ TENANT_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.admin",
+    "wagtail.search",
     "wagtail",
     "modelcluster",
 ]
@@ -221,6 +222,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@kabinet.local")
 
 WAGTAIL_SITE_NAME = "Kabinet"
+WAGTAILADMIN_LOGIN_URL = "/manage/login/"
 WAGTAILADMIN_BASE_URL = f"{PLATFORM_URL_SCHEME}://{PLATFORM_DOMAIN}"
 
 REST_FRAMEWORK = {
