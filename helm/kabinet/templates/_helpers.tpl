@@ -123,6 +123,9 @@ PLATFORM_URL_SCHEME: {{ .Values.config.platformUrlScheme | quote }}
 SECURE_COOKIES: {{ ternary "1" "0" (has (.Values.config.secureCookies | toString | lower) (list "true" "1" "yes" "on")) | quote }}
 TENANT_SPARE_SCHEMAS: {{ .Values.config.tenantSpareSchemas | toString | quote }}
 LOG_LEVEL: {{ .Values.config.logLevel | upper | quote }}
+TRUSTED_PROXY_COUNT: {{ .Values.config.trustedProxyCount | toString | quote }}
+LOGIN_FAILURE_LIMIT: {{ .Values.config.loginFailureLimit | toString | quote }}
+LOGIN_COOLOFF_MINUTES: {{ .Values.config.loginCooloffMinutes | toString | quote }}
 KABINET_DATA_DIR: {{ .Values.config.dataDir | quote }}
 DJANGO_SETTINGS_MODULE: "cabinet.settings"
 PYTHONPATH: {{ printf "%s:%s/platform" .Values.image.workdir .Values.image.workdir | quote }}
