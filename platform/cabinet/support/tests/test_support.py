@@ -294,3 +294,11 @@ def test_personal_data_and_erase(alpha):
         created.refresh_from_db()
         assert (created.contact_name, created.contact_phone, created.contact_email) == ("", "", "")
         assert created.subject == "Broken invoice"  # the business's record stays
+
+
+def test_pages_speak_the_customers_language(alpha, alpha_client):
+    sign_in(alpha_client, alpha, CUSTOMER)
+    russian = alpha_client.get("/support/new/", headers={"accept-language": "ru"}).content.decode()
+    assert "Новое обращение" in russian and "Как с вами связаться" in russian
+    ukrainian = alpha_client.get("/support/", headers={"accept-language": "uk"}).content.decode()
+    assert "Мої звернення" in ukrainian
