@@ -238,6 +238,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "global_keyprefix": f"{CACHE_PREFIX}:celery:"}
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 60.0},
+    "support-auto-close": {"task": "cabinet.support.tasks.auto_close_resolved_requests_everywhere",
+                           "schedule": 86400.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 
