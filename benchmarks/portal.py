@@ -132,15 +132,24 @@ def _seed_feedback(customer_ids: list[int]) -> str:
 
 
 def _seed_news(customer_ids: list[int]) -> str:
-    from cms.services import publish_article_for_benchmark
+    from cms.models import ArticlePage
+    from cms.services import ensure_news_index
 
-    return publish_article_for_benchmark(30)
+    index = ensure_news_index()
+    have = ArticlePage.objects.live().count()
+    for n in range(have, 30):
+        article = index.add_child(instance=ArticlePage(
+            title=f"News {n}", slug=f"news-{n}", intro="What is new this week.", body="<p>Details.</p>"))
+        article.save_revision().publish()
+    return f"{ArticlePage.objects.live().count()} live articles"
 
 
 # --- measurement --------------------------------------------------------------------------------------
 
-def measure(customer_ids: list[int], *, clients: int, requests: int, warmup: int) -> tuple[list[float], list[int]]:
+def measure(schema: str, customer_ids: list[int], *, clients: int, requests: int,
+            warmup: int) -> tuple[list[float], list[int]]:
     from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
     from django.db import connection, connections
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -159,7 +168,8 @@ def measure(customer_ids: list[int], *, clients: int, requests: int, warmup: int
             sessions = []
             for _ in range(4):  # a few signed-in customers per client, as a server sees many
                 client = Client(HTTP_HOST=HOST)
-                client.force_login(User.objects.get(pk=rng.choice(customer_ids)))
+                with schema_context(schema):  # each thread has its own connection, on public at first
+                    client.force_login(User.objects.get(pk=rng.choice(customer_ids)))
                 sessions.append(client)
             for _ in range(warmup):
                 rng.choice(sessions).get("/")
@@ -236,7 +246,7 @@ def run(args, service_env: dict[str, str]) -> int:
     results = {}
     for clients in args.clients:
         start = time.perf_counter()
-        times, queries = measure(customer_ids, clients=clients, requests=args.requests, warmup=args.warmup)
+        times, queries = measure(tenant.schema_name, customer_ids, clients=clients, requests=args.requests, warmup=args.warmup)
         wall = time.perf_counter() - start
         results[clients] = (times, queries)
         print(f"{clients:>7} {len(times):>8} {statistics.median(times):>8.1f} {percentile(times, 95):>8.1f} "

@@ -18,5 +18,6 @@ MODULE = Module(
     ),
     personal_data="cms.selectors.personal_data",
     erase_personal_data="cms.services.erase_personal_data",
+    demo_content="cms.demo.seed_demo_content",
     order=70,
 )

@@ -7,6 +7,9 @@ from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_exists, tenant_context
 
 import verticals
+from cabinet.support.models import Request as SupportRequest
+from cms.demo import DEMO_ARTICLES
+from cms.models import ArticlePage
 from conftest import host_client
 from tenants.models import Tenant
 
@@ -74,6 +77,12 @@ def test_setup_platform_seeds_every_vertical_once(db):
             customers = get_user_model().objects.filter(role="customer").count()
             assert customers == len(vertical.demo_customers)
             assert get_user_model().objects.filter(role="owner").count() == 1
+            # The vertical's modules bring their demo content, once.
+            if "news" in vertical.default_modules:
+                assert ArticlePage.objects.live().count() == len(DEMO_ARTICLES)
+            if "support" in vertical.default_modules:
+                assert SupportRequest.objects.count() == 1
+                assert SupportRequest.objects.get().messages.filter(from_staff=True).count() == 1
     out = io.StringIO()
     call_command("platform_urls", stdout=out)
     for tenant in demo:

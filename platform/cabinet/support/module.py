@@ -30,5 +30,6 @@ MODULE = Module(
     ),
     personal_data="cabinet.support.selectors.personal_data",
     erase_personal_data="cabinet.support.services.erase_personal_data",
+    demo_content="cabinet.support.demo.seed_demo_content",
     order=50,
 )
