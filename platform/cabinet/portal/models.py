@@ -41,3 +41,41 @@ class Branding(models.Model):
 
     def __str__(self):
         return self.portal_name
+
+
+class StaffInvite(models.Model):
+    """An invitation the owner sent to a future staff member. Only the hash of the secret in the link
+    is stored; the link works once and for a week, and only on this tenant's host (it lives in its schema)."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Manager")
+        OPERATOR = "operator", _("Operator")
+        EDITOR = "editor", _("Content editor")
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"invite of {self.email} as {self.role}"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -104,3 +104,69 @@ def manage_figures() -> dict[str, int]:
         "customers": people.filter(role=User.Role.CUSTOMER).count(),
         "staff": people.exclude(role=User.Role.CUSTOMER).count(),
     }
+
+
+def invite_for_link(raw: str):
+    """The invitation a link carries in the current schema (in any state), or None."""
+    from .models import StaffInvite
+
+    if not raw or len(raw) > 100:
+        return None
+    return StaffInvite.objects.filter(token_hash=StaffInvite.hash(raw)).first()
+
+
+def staff_members():
+    """Staff of the business: owners first, then by name."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    User = get_user_model()
+    order = Case(*[When(role=role, then=Value(i)) for i, role in enumerate(("owner", "manager", "operator", "editor"))],
+                 output_field=IntegerField())
+    return (User.objects.exclude(role=User.Role.CUSTOMER)
+            .annotate(role_order=order).order_by("-is_active", "role_order", "full_name", "email"))
+
+
+def pending_invites():
+    from django.utils import timezone
+
+    from .models import StaffInvite
+
+    return (StaffInvite.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                                       expires_at__gt=timezone.now()).select_related("invited_by"))
+
+
+def search_customers(query: str = ""):
+    """Customers with their numbers, optionally matching `query` in name, e-mail, phone or a number."""
+    from django.db.models import Q
+
+    User = get_user_model()
+    people = User.objects.filter(role=User.Role.CUSTOMER).prefetch_related("account_numbers")
+    query = (query or "").strip()
+    if query:
+        digits = "".join(ch for ch in query if ch.isdigit() or ch == "+")
+        match = (Q(full_name__icontains=query) | Q(email__icontains=query)
+                 | Q(account_numbers__number__icontains=query))
+        if len(digits) >= 3:
+            match |= Q(phone__contains=digits)
+        ids = User.objects.filter(role=User.Role.CUSTOMER).filter(match).values("pk")
+        people = people.filter(pk__in=ids)
+    return people.order_by("full_name", "email", "pk")
+
+
+def contrast_report(colour: str) -> dict[str, Any]:
+    """How a brand colour reads as text on white and as a background: the ratio, whether it passes, a
+    suggestion when it does not, and the text colour the header would use on it."""
+    from . import colours
+
+    ratio = colours.contrast(colour, colours.WHITE)
+    ok = ratio >= colours.MIN_TEXT_CONTRAST
+    return {
+        "colour": colour.lower(),
+        "ratio": ratio,
+        "ratio_text": f"{ratio:.1f}:1",
+        "ok": ok,
+        "needed": f"{colours.MIN_TEXT_CONTRAST:g}:1",
+        "suggestion": "" if ok else colours.darken_until_readable(colour),
+        "text_on": colours.text_colour_on(colour),
+        "on_ratio_text": f"{colours.best_contrast(colour):.1f}:1",
+    }

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +25,7 @@ from cabinet import registry
 from tenants.models import Tenant
 from tenants.services import current_schema
 
-from .models import Branding, ModuleSwitch
+from .models import Branding, ModuleSwitch, StaffInvite
 from .selectors import forget_portal_state
 
 
@@ -153,3 +164,382 @@ def update_module_settings(key: str, data: dict[str, Any]) -> ModuleSwitch:
     switch.save()
     forget_portal_state()
     return switch
+
+
+# --- Staff: invitations, roles, deactivation ---------------------------------------------------------
+
+INVITE_LIFETIME = timedelta(days=7)
+STAFF_ROLES_OWNER_MAY_GIVE = ("owner", "manager", "operator", "editor")
+
+
+def _user_model():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+def _account_with_email(email: str):
+    return _user_model().objects.filter(email__iexact=email).first()
+
+
+def invite_staff(*, email: str, role: str, invited_by, accept_url: Callable[[str], str]) -> StaffInvite:
+    """Invites a future staff member by e-mail. `accept_url(raw_token)` makes the absolute link on this
+    tenant's host. A pending invitation of the same address is replaced (its link stops working)."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": [_("Enter a valid e-mail address.")]}) from None
+    if role not in StaffInvite.Role.values:
+        raise ValidationError({"role": [_("Choose one of the offered roles.")]})
+    existing = _account_with_email(email)
+    if existing is not None:
+        if existing.is_business_staff:
+            message = _("%(email)s already works here. Change the role in the staff list instead.")
+        else:
+            message = _("%(email)s is registered as a customer of this portal. Staff need their own "
+                        "address: invite another e-mail.")
+        raise ValidationError({"email": [message % {"email": email}]})
+    raw = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        StaffInvite.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+                                   ).update(revoked_at=now)
+        invite = StaffInvite.objects.create(email=email, role=role, invited_by=invited_by, created_at=now,
+                                            token_hash=StaffInvite.hash(raw), expires_at=now + INVITE_LIFETIME)
+        link = accept_url(raw)
+        portal_name = ensure_portal_initialised().portal_name
+        inviter = invited_by.display_name if invited_by else portal_name
+        subject = _("You are invited to manage %(portal)s") % {"portal": portal_name}
+        body = _("%(inviter)s invites you to join %(portal)s as %(role)s.\n\n"
+                 "Open this link to choose your password and sign in (it works once, for 7 days):\n"
+                 "%(link)s\n\nIf you did not expect this e-mail, ignore it.") % {
+            "inviter": inviter, "portal": portal_name, "role": invite.get_role_display(), "link": link}
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return invite
+
+
+def accept_invite(raw: str, *, full_name: str, password: str) -> Any:
+    """Creates the staff account of an invitation, once. ValidationError when the link cannot be used
+    (any more) or the e-mail became taken in the meantime."""
+    with transaction.atomic():
+        invite = StaffInvite.objects.select_for_update().filter(token_hash=StaffInvite.hash(raw)).first()
+        if invite is None or not invite.is_pending:
+            raise ValidationError(_("This invitation link is no longer valid. Ask the owner for a new one."))
+        if _account_with_email(invite.email) is not None:
+            raise ValidationError(_("An account with %(email)s already exists here. Sign in instead.")
+                                  % {"email": invite.email})
+        user = _user_model().objects.create_user(invite.email, password, full_name=full_name.strip()[:150],
+                                                 role=invite.role, is_staff=True,
+                                                 email_verified_at=timezone.now())
+        invite.accepted_at = timezone.now()
+        invite.accepted_user = user
+        invite.save(update_fields=["accepted_at", "accepted_user"])
+    return user
+
+
+def revoke_invite(invite_id: int) -> StaffInvite:
+    invite = StaffInvite.objects.filter(pk=invite_id).first()
+    if invite is None or not invite.is_pending:
+        raise ValidationError(_("This invitation is no longer pending."))
+    invite.revoked_at = timezone.now()
+    invite.save(update_fields=["revoked_at"])
+    return invite
+
+
+def _other_active_owners(user) -> bool:
+    User = _user_model()
+    return User.objects.filter(role=User.Role.OWNER, is_active=True).exclude(pk=user.pk).exists()
+
+
+@transaction.atomic
+def change_staff_role(*, member_id: int, role: str, changed_by) -> Any:
+    """Gives a staff member another role. The owner cannot change their own role (someone must stay
+    able to manage staff); a business always keeps at least one owner."""
+    User = _user_model()
+    if role not in STAFF_ROLES_OWNER_MAY_GIVE:
+        raise ValidationError(_("Choose one of the offered roles."))
+    member = User.objects.select_for_update().filter(pk=member_id).exclude(role=User.Role.CUSTOMER).first()
+    if member is None:
+        raise ValidationError(_("There is no such staff member."))
+    if member.pk == changed_by.pk:
+        raise ValidationError(_("You cannot change your own role."))
+    if member.role == User.Role.OWNER and role != User.Role.OWNER and not _other_active_owners(member):
+        raise ValidationError(_("The business needs at least one owner."))
+    member.role = role
+    member.save(update_fields=["role"])
+    return member
+
+
+@transaction.atomic
+def set_staff_active(*, member_id: int, active: bool, changed_by) -> Any:
+    """Deactivates (the person can no longer sign in; their records stay) or reactivates a staff member.
+    Never yourself, never the last owner."""
+    User = _user_model()
+    member = User.objects.select_for_update().filter(pk=member_id).exclude(role=User.Role.CUSTOMER).first()
+    if member is None:
+        raise ValidationError(_("There is no such staff member."))
+    if not active:
+        if member.pk == changed_by.pk:
+            raise ValidationError(_("You cannot deactivate your own account."))
+        if member.role == User.Role.OWNER and not _other_active_owners(member):
+            raise ValidationError(_("The business needs at least one active owner."))
+    member.is_active = active
+    member.save(update_fields=["is_active"])
+    return member
+
+
+# --- Branding ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_branding(branding: Branding, *, replaced_files: Iterable[str] = ()) -> Branding:
+    """Stores the branding a validated form produced; the portal shows it on the next request. Files the
+    new logo or favicon replaced are deleted once the change is committed."""
+    branding.updated_at = timezone.now()
+    branding.save()
+    forget_portal_state()
+    storage = Branding._meta.get_field("logo").storage
+    in_use = {branding.logo.name, branding.favicon.name}
+    for name in replaced_files:
+        if name and name not in in_use:
+            transaction.on_commit(lambda name=name: storage.delete(name))
+    return branding
+
+
+# --- Contract and personal-account numbers of customers ----------------------------------------------
+
+MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+NUMBER_MAX_LENGTH = 40
+
+
+def normalise_phone(value: str) -> str:
+    """+380501234567 from "+38 (050) 123-45-67" or "0038050..."; the form customers' phones are stored in."""
+    digits = re.sub(r"[\s().\-]", "", value or "")
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    return digits
+
+
+def find_customer(contact: str) -> Any:
+    """The customer with this e-mail or phone in the current schema, or None."""
+    User = _user_model()
+    contact = (contact or "").strip()
+    if not contact:
+        return None
+    if "@" in contact:
+        lookup = User.objects.filter(email__iexact=contact)
+    else:
+        lookup = User.objects.filter(phone=normalise_phone(contact))
+    return lookup.filter(role=User.Role.CUSTOMER).first()
+
+
+def _kind_value(raw: str) -> str | None:
+    from cabinet.accounts.models import AccountNumber
+
+    text = (raw or "").strip().lower()
+    if not text:
+        return AccountNumber.Kind.CONTRACT
+    for value, label in AccountNumber.Kind.choices:
+        if text in (value, str(label).lower()):
+            return value
+    return None
+
+
+def _number_problem(number: str) -> str | None:
+    if not number:
+        return _("The number is empty.")
+    if len(number) > NUMBER_MAX_LENGTH:
+        return _("The number is longer than %(max)s characters.") % {"max": NUMBER_MAX_LENGTH}
+    if any(ch.isspace() for ch in number):
+        return _("The number must not contain spaces.")
+    return None
+
+
+@transaction.atomic
+def attach_account_number(*, contact: str, number: str, kind: str) -> Any:
+    """Attaches a contract or personal-account number to the customer with this e-mail or phone.
+    ValidationError by field for an unknown customer, a bad number or one taken by someone else."""
+    from cabinet.accounts.models import AccountNumber
+
+    number = (number or "").strip()
+    errors: dict[str, list[str]] = {}
+    customer = find_customer(contact)
+    if customer is None:
+        errors["contact"] = [_("No customer has this e-mail or phone.")]
+    problem = _number_problem(number)
+    if problem:
+        errors["number"] = [problem]
+    kind_value = _kind_value(kind)
+    if kind_value is None:
+        errors["kind"] = [_("Choose contract or personal account.")]
+    if not errors:
+        holder = AccountNumber.objects.select_related("user").filter(number__iexact=number).first()
+        if holder is not None and holder.user_id != customer.pk:
+            errors["number"] = [_("This number already belongs to another customer (%(name)s).")
+                                % {"name": holder.user.display_name}]
+        elif holder is not None:
+            errors["number"] = [_("This customer already has this number.")]
+    if errors:
+        raise ValidationError(errors)
+    return AccountNumber.objects.create(user=customer, number=number, kind=kind_value)
+
+
+def remove_account_number(number_id: int) -> None:
+    from cabinet.accounts.models import AccountNumber
+
+    deleted, _rows = AccountNumber.objects.filter(pk=number_id).delete()
+    if not deleted:
+        raise ValidationError(_("This number was already removed."))
+
+
+@dataclass
+class ImportRowError:
+    row: int  # line of the file, the header being line 1
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import of numbers found and did."""
+
+    rows: int = 0
+    valid_rows: int = 0
+    attached: int = 0
+    unchanged: int = 0  # the customer already had that number
+    applied: bool = False
+    file_errors: list[str] = field(default_factory=list)
+    row_errors: list[ImportRowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not self.row_errors
+
+
+_COLUMN_NAMES = {"email": "email", "e-mail": "email", "mail": "email", "phone": "phone", "telephone": "phone",
+                 "number": "number", "kind": "kind", "type": "kind"}
+
+
+def _read_import_rows(file: Any, report: ImportReport) -> list[tuple[int, dict[str, str]]] | None:
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_IMPORT_BYTES:
+        report.file_errors.append(_("The file is too large (%(size)s KB); the limit is %(limit)s KB.") % {
+            "size": size // 1024, "limit": MAX_IMPORT_BYTES // 1024})
+        return None
+    raw = file.read(MAX_IMPORT_BYTES + 1)
+    if len(raw) > MAX_IMPORT_BYTES:
+        report.file_errors.append(_("The file is too large; the limit is %(limit)s KB.") % {
+            "limit": MAX_IMPORT_BYTES // 1024})
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.file_errors.append(_("The file is not in UTF-8. Save it as “CSV UTF-8” and upload again."))
+        return None
+    if not text.strip():
+        report.file_errors.append(_("The file is empty."))
+        return None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+        columns = [_COLUMN_NAMES.get(name.strip().lower()) for name in header]
+        if "number" not in columns or not {"email", "phone"} & set(columns):
+            report.file_errors.append(_("The first line must name the columns: “email” or “phone”, “number” "
+                                        "and optionally “kind”. Found: %(found)s.") % {
+                "found": ", ".join(f"“{h.strip()}”" for h in header) or "—"})
+            return None
+        rows = []
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(rows) >= MAX_IMPORT_ROWS:
+                report.file_errors.append(_("The file has more than %(max)s rows. Split it into smaller files.")
+                                          % {"max": MAX_IMPORT_ROWS})
+                return None
+            row = {col: val.strip() for col, val in zip(columns, values, strict=False) if col}
+            rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        report.file_errors.append(_("The file is not a readable CSV file (%(error)s).") % {"error": exc})
+        return None
+    return rows
+
+
+def import_account_numbers(file: Any, *, apply_valid_rows: bool = False) -> ImportReport:
+    """Attaches numbers to customers from a CSV file (columns: email or phone, number, kind optional).
+    Every row is checked first. A file with any bad row changes nothing unless `apply_valid_rows` is
+    given; then the good rows are attached and the bad ones reported. A row whose customer already has
+    the number counts as unchanged."""
+    from cabinet.accounts.models import AccountNumber
+
+    report = ImportReport()
+    rows = _read_import_rows(file, report)
+    if rows is None:
+        return report
+    report.rows = len(rows)
+    numbers_in_file = {row.get("number", "").lower() for _line, row in rows if row.get("number")}
+    holders = {n.number.lower(): n.user_id for n in AccountNumber.objects.annotate(
+        lower_number=Lower("number")).filter(lower_number__in=numbers_in_file)}
+    customers = _customers_by_contact([r.get("email") or r.get("phone") or "" for _line, r in rows])
+    first_row_of: dict[str, int] = {}
+    to_attach: list[tuple[Any, str, str]] = []
+    for line, row in rows:
+        contact = row.get("email") or row.get("phone") or ""
+        number = row.get("number", "")
+        value = f"{contact} → {number}" if contact or number else ""
+        reason = None
+        kind = _kind_value(row.get("kind", ""))
+        customer = customers.get(_contact_key(contact))
+        if not contact:
+            reason = _("No e-mail or phone in this row.")
+        elif _number_problem(number):
+            reason = _number_problem(number)
+        elif kind is None:
+            reason = _("Unknown kind “%(kind)s”: use “contract” or “account”.") % {"kind": row.get("kind", "")}
+        elif customer is None:
+            reason = _("No customer has this e-mail or phone.")
+        elif number.lower() in first_row_of:
+            reason = _("The number is already in row %(row)s of this file.") % {
+                "row": first_row_of[number.lower()]}
+        elif holders.get(number.lower()) not in (None, customer.pk):
+            reason = _("The number already belongs to another customer.")
+        if number:
+            first_row_of.setdefault(number.lower(), line)
+        if reason:
+            report.row_errors.append(ImportRowError(row=line, value=value, reason=str(reason)))
+        elif holders.get(number.lower()) == customer.pk:
+            report.unchanged += 1
+            report.valid_rows += 1
+        else:
+            report.valid_rows += 1
+            to_attach.append((customer, number, kind))
+    if report.row_errors and not apply_valid_rows:
+        return report
+    with transaction.atomic():
+        AccountNumber.objects.bulk_create([AccountNumber(user=c, number=n, kind=k) for c, n, k in to_attach])
+    report.attached = len(to_attach)
+    report.applied = True
+    return report
+
+
+def _contact_key(contact: str) -> str:
+    contact = (contact or "").strip()
+    return contact.lower() if "@" in contact else normalise_phone(contact)
+
+
+def _customers_by_contact(contacts: list[str]) -> dict[str, Any]:
+    User = _user_model()
+    keys = {_contact_key(c) for c in contacts if c and c.strip()}
+    emails = [k for k in keys if "@" in k]
+    phones = [k for k in keys if "@" not in k]
+    found: dict[str, Any] = {}
+    people = (User.objects.filter(role=User.Role.CUSTOMER).annotate(lower_email=Lower("email"))
+              .filter(Q(lower_email__in=emails) | Q(phone__in=phones)))
+    for person in people:
+        if person.email and person.email.lower() in keys:
+            found[person.email.lower()] = person
+        if person.phone and person.phone in keys:
+            found[person.phone] = person
+    return found
