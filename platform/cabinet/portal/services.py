@@ -442,7 +442,7 @@ def _read_import_rows(file: Any, report: ImportReport) -> list[tuple[int, dict[s
         return None
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
         columns = [_COLUMN_NAMES.get(name.strip().lower()) for name in header]
@@ -505,8 +505,6 @@ def import_account_numbers(file: Any, *, apply_valid_rows: bool = False) -> Impo
                 "row": first_row_of[number.lower()]}
         elif holders.get(number.lower()) not in (None, customer.pk):
             reason = _("The number already belongs to another customer.")
-        if number:
-            first_row_of.setdefault(number.lower(), line)
         if reason:
             report.row_errors.append(ImportRowError(row=line, value=value, reason=str(reason)))
         elif holders.get(number.lower()) == customer.pk:
@@ -515,6 +513,8 @@ def import_account_numbers(file: Any, *, apply_valid_rows: bool = False) -> Impo
         else:
             report.valid_rows += 1
             to_attach.append((customer, number, kind))
+        if not reason:  # a later row with the same number is the duplicate
+            first_row_of.setdefault(number.lower(), line)
     if report.row_errors and not apply_valid_rows:
         return report
     with transaction.atomic():
