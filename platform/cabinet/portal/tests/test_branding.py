@@ -161,3 +161,9 @@ def test_media_answers_404_for_anything_but_a_branding_picture(alpha_client, med
     (media_root / "tenants" / "t_alpha" / "other" / "x.png").write_bytes(png())
     (media_root / "secrets.png").write_bytes(png())
     assert alpha_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(("language", "text"), [("ru", "Сохранить оформление"), ("uk", "Зберегти оформлення")])
+def test_manage_pages_speak_russian_and_ukrainian(owner_client, language, text):
+    page = owner_client.get("/manage/branding/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert text in page
