@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import secrets
@@ -298,11 +299,10 @@ def save_branding(branding: Branding, *, replaced_files: Iterable[str] = ()) -> 
     branding.updated_at = timezone.now()
     branding.save()
     forget_portal_state()
-    storage = Branding._meta.get_field("logo").storage
     in_use = {branding.logo.name, branding.favicon.name}
     for name in replaced_files:
         if name and name not in in_use:
-            transaction.on_commit(lambda name=name: storage.delete(name))
+            transaction.on_commit(functools.partial(branding.logo.storage.delete, name))
     return branding
 
 
@@ -380,7 +380,7 @@ def attach_account_number(*, contact: str, number: str, kind: str) -> Any:
                                 % {"name": holder.user.display_name}]
         elif holder is not None:
             errors["number"] = [_("This customer already has this number.")]
-    if errors:
+    if errors or kind_value is None:
         raise ValidationError(errors)
     return AccountNumber.objects.create(user=customer, number=number, kind=kind_value)
 
@@ -451,7 +451,7 @@ def _read_import_rows(file: Any, report: ImportReport) -> list[tuple[int, dict[s
                                         "and optionally “kind”. Found: %(found)s.") % {
                 "found": ", ".join(f"“{h.strip()}”" for h in header) or "—"})
             return None
-        rows = []
+        rows: list[tuple[int, dict[str, str]]] = []
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
@@ -505,7 +505,7 @@ def import_account_numbers(file: Any, *, apply_valid_rows: bool = False) -> Impo
                 "row": first_row_of[number.lower()]}
         elif holders.get(number.lower()) not in (None, customer.pk):
             reason = _("The number already belongs to another customer.")
-        if reason:
+        if reason or customer is None or kind is None:
             report.row_errors.append(ImportRowError(row=line, value=value, reason=str(reason)))
         elif holders.get(number.lower()) == customer.pk:
             report.unchanged += 1

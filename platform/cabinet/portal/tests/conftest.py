@@ -81,14 +81,18 @@ def stand_in_modules(monkeypatch):
 
 @pytest.fixture
 def media_root(settings, tmp_path):
-    """Uploads of the test go to a temporary folder (the storage caches its root, so it is rebuilt)."""
-    from django.core.files.storage import default_storage
-    from django.utils.functional import empty
+    """Uploads of the test go to a temporary folder. The tenant storage caches its root in cached
+    properties of one shared instance, so they are dropped before and after."""
+    from django.core.files.storage import storages
+
+    def forget_root():
+        for cached in ("relative_media_root", "relative_media_url"):
+            storages["default"].__dict__.pop(cached, None)
 
     settings.MEDIA_ROOT = tmp_path
-    default_storage._wrapped = empty
+    forget_root()
     yield tmp_path
-    default_storage._wrapped = empty
+    forget_root()
 
 
 def png(width=64, height=32, colour=(20, 80, 200), *, noisy=False, fmt="PNG") -> bytes:
