@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint bench-provisioning clean-data
+.PHONY: run test lint bench-provisioning bench-portal messages clean-data
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ lint: $(BIN)/.installed
 
 bench-provisioning: $(BIN)/.installed
 	$(BIN)/python benchmarks/provisioning.py
+
+bench-portal: $(BIN)/.installed
+	$(BIN)/python benchmarks/portal.py
+
+# After changing user-facing strings: refresh every catalogue (core and per app; each source file goes to
+# the nearest locale/ folder), translate the new entries in the .po files, then `make messages` again to
+# compile them. tests/test_translations.py checks that nothing is missing, fuzzy or left uncompiled.
+messages: $(BIN)/.installed
+	$(BIN)/python manage.py makemessages -l ru -l uk --no-obsolete --ignore .venv --ignore .data \
+	  --ignore kabinet.egg-info --ignore tests --ignore benchmarks --ignore helm --ignore docs
+	$(BIN)/python manage.py compilemessages --ignore .venv
 
 clean-data:
 	rm -rf .data

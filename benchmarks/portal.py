@@ -149,10 +149,10 @@ def _seed_news(customer_ids: list[int]) -> str:
 def measure(schema: str, customer_ids: list[int], *, clients: int, requests: int,
             warmup: int) -> tuple[list[float], list[int]]:
     from django.contrib.auth import get_user_model
-    from django_tenants.utils import schema_context
     from django.db import connection, connections
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django_tenants.utils import schema_context
 
     User = get_user_model()
     times: list[float] = []
