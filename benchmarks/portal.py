@@ -50,20 +50,11 @@ def percentile(values: list[float], p: float) -> float:
 
 def switch_every_module_on() -> list[str]:
     from cabinet import registry
-    from cabinet.portal.services import set_module_enabled
+    from cabinet.portal.services import enable_with_dependencies
 
     done: list[str] = []
-
-    def enable(key: str) -> None:
-        if key in done:
-            return
-        for dependency in registry.get_module(key).depends_on:
-            enable(dependency)
-        set_module_enabled(key, True)
-        done.append(key)
-
     for key in registry.modules():
-        enable(key)
+        done += [k for k in enable_with_dependencies(key) if k not in done]
     return done
 
 

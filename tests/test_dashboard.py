@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from cabinet import registry
-from cabinet.portal.services import set_module_enabled
+from cabinet.portal.services import enable_with_dependencies
 from tests.helpers import login
 
 QUERY_BUDGET = 15
@@ -14,17 +14,8 @@ QUERY_BUDGET = 15
 
 def switch_all_on(tenant):
     with tenant_context(tenant):
-        done = set()
-
-        def enable(key):
-            if key not in done:
-                for dependency in registry.get_module(key).depends_on:
-                    enable(dependency)
-                set_module_enabled(key, True)
-                done.add(key)
-
         for key in registry.modules():
-            enable(key)
+            enable_with_dependencies(key)
 
 
 def test_dashboard_greets_the_customer_and_shows_a_card_per_enabled_module(alpha, alpha_client):

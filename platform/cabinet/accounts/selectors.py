@@ -62,6 +62,13 @@ def users_for_identifier(identifier: str) -> list[User]:
     return found
 
 
+def find_customer(identifier: str) -> User | None:
+    """The active customer an e-mail, phone (any spelling) or contract/account number points to, or None.
+    Used wherever staff pick a customer by what they know of them."""
+    return next((u for u in users_for_identifier(identifier or "")
+                 if u.role == User.Role.CUSTOMER and u.is_active), None)
+
+
 def email_taken(address: str, exclude_user: User | None = None) -> bool:
     users = User.objects.filter(email__iexact=address.strip())
     if exclude_user is not None:

@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from cabinet.accounts.selectors import find_customer
+
 from .models import Document
 from .services import MAX_UPLOAD_BYTES, check_upload
 
@@ -22,7 +23,7 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
 
     def clean_customer(self):
-        customer = selectors.find_customer(self.cleaned_data["customer"])
+        customer = find_customer(self.cleaned_data["customer"])
         if customer is None:
             raise ValidationError(_("No customer has this e-mail, phone or number."))
         return customer

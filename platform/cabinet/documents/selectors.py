@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from cabinet.accounts.models import AccountNumber
@@ -15,27 +13,6 @@ from .models import Document
 
 # Staff roles that manage documents (the owner always may); they may also download any document.
 STAFF_ROLES = ("owner", "manager")
-
-_PHONE_CHARS = re.compile(r"[\s()\-.]")
-
-
-def find_customer(query: str):
-    """The customer an e-mail, phone or contract/account number points to, or None."""
-    User = get_user_model()
-    text = (query or "").strip()
-    if not text:
-        return None
-    customers = User.objects.filter(role=User.Role.CUSTOMER, is_active=True)
-    if "@" in text:
-        return customers.filter(email__iexact=text).first()
-    phone = _PHONE_CHARS.sub("", text)
-    if re.fullmatch(r"\+?\d{7,15}", phone):
-        found = customers.filter(phone="+" + phone.lstrip("+")).first()
-        if found is not None:
-            return found
-    number = AccountNumber.objects.filter(number__iexact=text).values_list("user_id", flat=True).first()
-    return customers.filter(pk=number).first() if number is not None else None
-
 
 def customer_documents(user) -> QuerySet[Document]:
     return Document.objects.filter(customer=user)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +22,8 @@ from django.utils.translation import gettext as _
 
 import verticals
 from cabinet import registry
+from cabinet.accounts.identifiers import canonical_identifier
+from cabinet.accounts.selectors import find_customer
 from tenants.models import Tenant
 from tenants.services import current_schema
 
@@ -115,6 +116,19 @@ def set_module_enabled(key: str, enabled: bool) -> ModuleSwitch:
     switch.save()
     forget_portal_state()
     return switch
+
+
+def enable_with_dependencies(key: str) -> list[str]:
+    """Switches `key` on together with every module it needs, dependencies first; returns the keys
+    switched on."""
+    module = registry.get_module(key)
+    if module is None:
+        raise ValidationError(_("There is no module “%(key)s”.") % {"key": key})
+    switched: list[str] = []
+    for dependency in module.depends_on:
+        switched += [k for k in enable_with_dependencies(dependency) if k not in switched]
+    set_module_enabled(key, True)
+    return [*switched, key]
 
 
 def clean_module_settings(key: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -313,27 +327,6 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 NUMBER_MAX_LENGTH = 40
 
 
-def normalise_phone(value: str) -> str:
-    """+380501234567 from "+38 (050) 123-45-67" or "0038050..."; the form customers' phones are stored in."""
-    digits = re.sub(r"[\s().\-]", "", value or "")
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    return digits
-
-
-def find_customer(contact: str) -> Any:
-    """The customer with this e-mail or phone in the current schema, or None."""
-    User = _user_model()
-    contact = (contact or "").strip()
-    if not contact:
-        return None
-    if "@" in contact:
-        lookup = User.objects.filter(email__iexact=contact)
-    else:
-        lookup = User.objects.filter(phone=normalise_phone(contact))
-    return lookup.filter(role=User.Role.CUSTOMER).first()
-
-
 def _kind_value(raw: str) -> str | None:
     from cabinet.accounts.models import AccountNumber
 
@@ -375,12 +368,12 @@ def attach_account_number(*, contact: str, number: str, kind: str) -> Any:
         errors["kind"] = [_("Choose contract or personal account.")]
     if not errors:
         holder = AccountNumber.objects.select_related("user").filter(number__iexact=number).first()
-        if holder is not None and holder.user_id != customer.pk:
+        if holder is not None and customer is not None and holder.user_id != customer.pk:
             errors["number"] = [_("This number already belongs to another customer (%(name)s).")
                                 % {"name": holder.user.display_name}]
         elif holder is not None:
             errors["number"] = [_("This customer already has this number.")]
-    if errors or kind_value is None:
+    if errors or kind_value is None or customer is None:
         raise ValidationError(errors)
     return AccountNumber.objects.create(user=customer, number=number, kind=kind_value)
 
@@ -526,7 +519,7 @@ def import_account_numbers(file: Any, *, apply_valid_rows: bool = False) -> Impo
 
 def _contact_key(contact: str) -> str:
     contact = (contact or "").strip()
-    return contact.lower() if "@" in contact else normalise_phone(contact)
+    return canonical_identifier(contact)
 
 
 def _customers_by_contact(contacts: list[str]) -> dict[str, Any]:

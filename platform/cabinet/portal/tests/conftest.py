@@ -70,8 +70,13 @@ def stand_in_modules(monkeypatch):
     from django.core.cache import cache
     from django_tenants.utils import schema_context
 
+    from cabinet import urls_tenant
     from cabinet.portal.selectors import STATE_CACHE_KEY
 
+    # What is built once from the real registry must be built before the stand-ins replace it, or the
+    # rest of the session would keep URLs and namespaces without the real modules.
+    assert urls_tenant.urlpatterns
+    registry._namespace_index()
     monkeypatch.setattr(registry, "_collect", lambda: dict(STAND_IN_MODULES))
     for schema in ("t_alpha", "t_bravo"):
         with schema_context(schema):
