@@ -137,3 +137,16 @@ def test_module_task_does_nothing_where_the_module_is_off(alpha, beta):
     with tenant_context(beta):  # still on for another tenant
         assert job("bravo") == "done"
     assert calls == ["alpha", "bravo"]
+
+
+def test_openapi_schema_lists_only_switched_on_modules(alpha, alpha_client):
+    with tenant_context(alpha):
+        set_module_enabled("documents", True)
+        set_module_enabled("support", True)
+    schema = alpha_client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    assert any(path.startswith("/api/v1/documents/") for path in schema["paths"])
+    with tenant_context(alpha):
+        set_module_enabled("documents", False)
+    schema = alpha_client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    assert not any(path.startswith("/api/v1/documents/") for path in schema["paths"])
+    assert any(path.startswith("/api/v1/support/") for path in schema["paths"])

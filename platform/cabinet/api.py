@@ -1,11 +1,14 @@
 """The tenant's API root (`/api/v1/`): what the later modules hang their routers under."""
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+
+from cabinet import registry
 
 
 class ApiRootSerializer(serializers.Serializer):
@@ -28,3 +31,16 @@ def api_root(request):
 
 
 schema_view = SpectacularAPIView.as_view()
+
+
+def only_enabled_modules(endpoints, **kwargs):
+    """drf-spectacular preprocessing hook: the schema of a tenant lists only the API routes of its
+    switched-on modules (the others answer 404 anyway)."""
+    from cabinet.portal.selectors import portal_state
+    from tenants.services import current_schema
+
+    if current_schema() == settings.PUBLIC_SCHEMA_NAME:
+        return endpoints
+    state = portal_state()
+    hidden = tuple(f"/api/v1/{key}/" for key in registry.modules() if not state.is_enabled(key))
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith(hidden)]
