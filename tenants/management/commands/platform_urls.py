@@ -22,5 +22,7 @@ class Command(BaseCommand):
             vertical = verticals.get_vertical(tenant.vertical)
             w(f"  {vertical.title if vertical else tenant.vertical:<10} {services.tenant_url(tenant)}/   "
               f"manage: {services.tenant_url(tenant)}/manage/  login {tenant.owner_email} / {DEMO_OWNER_PASSWORD}")
+            if vertical and vertical.demo_customers:
+                w(f"{'':13}customer login {vertical.demo_customers[0][1]} / {verticals.DEMO_PASSWORD}")
         w(f"  Health:    {services.platform_url()}/healthz")
         w("")
