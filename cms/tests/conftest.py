@@ -9,11 +9,6 @@ from cms.services import ensure_news_index
 STAFF_PASSWORD = "Staff-Pass-42-news"
 
 
-@pytest.fixture(autouse=True)
-def _news_admin_urls(settings):
-    settings.ROOT_URLCONF = "cms.tests.urls"
-
-
 def make_staff(tenant, role: str, email: str | None = None):
     with tenant_context(tenant):
         return get_user_model().objects.create_user(
