@@ -53,6 +53,7 @@ TENANT_APPS = [
     "axes",
     # modules (each declares itself in its module.py)
     "cabinet.documents",
+    "cabinet.apikeys",
     "cabinet.support",
     "cabinet.feedback",
     "cms",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
     "tenants.middleware.SuspendedTenantMiddleware",
+    # 404/405/500 answered by Django itself are JSON under /api/v1/ too
+    "cabinet.apikeys.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -227,7 +230,11 @@ WAGTAILADMIN_BASE_URL = f"{PLATFORM_URL_SCHEME}://{PLATFORM_DOMAIN}"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Session first: the portal's own pages call the API signed in; integrations send an API key.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication",
+                                       "cabinet.apikeys.authentication.ApiKeyAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": ["cabinet.apikeys.throttling.ApiKeyRateThrottle"],
+    "EXCEPTION_HANDLER": "cabinet.apikeys.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
@@ -243,6 +250,8 @@ CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 60.0},
     "support-auto-close": {"task": "cabinet.support.tasks.auto_close_resolved_requests_everywhere",
                            "schedule": 86400.0},
+    "api-idempotency-cleanup": {"task": "cabinet.apikeys.tasks.delete_old_idempotency_records_everywhere",
+                                "schedule": 3600.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 

@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
+
+MODULE = Module(
+    key="api",
+    title=_("B2B API"),
+    description=_("Customers create API keys in their portal and use the API from their own systems."),
+    icon="key",
+    portal_urls="cabinet.apikeys.urls",
+    manage_urls="cabinet.apikeys.manage_urls",
+    api_urls="cabinet.apikeys.api_urls",
+    nav=(NavEntry(_("API keys"), "list", icon="key"),),
+    manage_nav=(ManageEntry(_("API keys"), "list", roles=("owner", "manager"), icon="key"),),
+    settings=(
+        ModuleSetting("requests_per_minute", _("Requests per minute per key"), kind="int", default=120,
+                      min_value=1, max_value=10000,
+                      help_text=_("A key that sends more requests in one minute gets HTTP 429 until the minute "
+                                  "is over.")),
+    ),
+    order=90,
+)
