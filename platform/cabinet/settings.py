@@ -54,6 +54,7 @@ TENANT_APPS = [
     # modules (each declares itself in its module.py)
     "cabinet.documents",
     "cabinet.apikeys",
+    "cabinet.catalog",
     "cabinet.support",
     "cabinet.feedback",
     "cms",

@@ -1,0 +1,67 @@
+"""`/api/v1/catalog/products/`: the catalog with prices and live availability, read-only."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from . import selectors
+from .models import Product
+
+
+class PlaceSerializer(serializers.Serializer):
+    warehouse_id = serializers.IntegerField(source="warehouse.pk")
+    warehouse = serializers.CharField(source="warehouse.name")
+    is_pickup_point = serializers.BooleanField(source="warehouse.is_pickup_point")
+    available = serializers.IntegerField()
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    available = serializers.IntegerField(read_only=True)
+    warehouses = serializers.SerializerMethodField()
+    images = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = ["id", "slug", "sku", "name", "description", "category", "price", "currency", "attributes",
+                  "available", "warehouses", "images"]
+        read_only_fields = fields
+
+    @extend_schema_field(PlaceSerializer(many=True))
+    def get_warehouses(self, product):
+        return PlaceSerializer(getattr(product, "places", []), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    def get_images(self, product):
+        request = self.context.get("request")
+        urls = [reverse("catalog:image", args=[image.pk]) for image in product.images.all()]
+        return [request.build_absolute_uri(url) for url in urls] if request else urls
+
+
+class ProductPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("q", OpenApiTypes.STR, description="Words in the name, SKU or description"),
+    OpenApiParameter("category", OpenApiTypes.STR, description="Category slug or id (its subcategories included)"),
+    OpenApiParameter("in_stock", OpenApiTypes.BOOL, description="1 for products available now only"),
+]))
+class ProductViewSet(viewsets.ReadOnlyModelViewSet):
+    """Products on sale, with the price as a decimal string, the currency and what is available now in
+    total and per warehouse (stock minus active reservations)."""
+
+    serializer_class = ProductSerializer
+    permission_classes = [permissions.AllowAny]  # the catalog is public, as in the portal
+    pagination_class = ProductPagination
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.api_products(
+            q=params.get("q", "")[:100], category=params.get("category", "")[:140],
+            in_stock=params.get("in_stock", "").lower() in ("1", "true", "yes"))

@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
+
+MODULE = Module(
+    key="catalog",
+    title=_("Catalog"),
+    description=_("Goods and services with prices, photos and live stock per warehouse; customers keep favourites."),
+    icon="box",
+    portal_urls="cabinet.catalog.urls",
+    manage_urls="cabinet.catalog.manage_urls",
+    api_urls="cabinet.catalog.api_urls",
+    dashboard_card="cabinet.catalog.cards.dashboard_card",
+    nav=(NavEntry(_("Catalog"), "list", icon="box", login_required=False),),
+    manage_nav=(ManageEntry(_("Catalog"), "products", roles=("owner", "manager"), icon="box"),),
+    settings=(
+        ModuleSetting("reservation_minutes", _("Hold reserved goods for (minutes)"), kind="int", default=60,
+                      min_value=5, max_value=10080,
+                      help_text=_("Goods reserved for an unconfirmed order return to sale after this time.")),
+    ),
+    personal_data="cabinet.catalog.selectors.personal_data",
+    erase_personal_data="cabinet.catalog.services.erase_personal_data",
+    order=20,
+)

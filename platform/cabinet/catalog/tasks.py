@@ -1,0 +1,31 @@
+"""Background work of the catalog. Each task runs inside one tenant's schema (tenant-schemas-celery carries it)."""
+
+from django.utils import timezone
+
+from cabinet.celery import app
+from cabinet.portal.gating import module_task
+
+from . import services
+
+
+@app.task(ignore_result=True)
+@module_task("catalog")
+def expire_reservations() -> int:
+    """Returns to sale the tenant's reservations whose time ran out."""
+    return services.expire_reservations(timezone.now())
+
+
+@app.task(ignore_result=True)
+def expire_reservations_everywhere() -> int:
+    """Run by beat in the public schema: queues the per-tenant task in every active tenant's schema
+    (where the catalog is off, that task does nothing)."""
+    from django_tenants.utils import schema_context
+
+    from tenants.models import Tenant
+
+    schemas = list(Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, status=Tenant.Status.ACTIVE)
+                   .values_list("schema_name", flat=True))
+    for schema in schemas:
+        with schema_context(schema):
+            expire_reservations.delay()
+    return len(schemas)
