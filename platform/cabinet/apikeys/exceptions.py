@@ -9,7 +9,6 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 from .authentication import ApiKeyAuthentication, raw_key_from
-from .models import ApiKey
 
 
 def api_exception_handler(exc, context):
@@ -25,9 +24,7 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    # Integrations (signed in by key) get the documented shape. The portal's own session calls keep DRF's
-    # {field: [...]} until its tests move to the same shape (then this condition goes).
-    if isinstance(exc, exceptions.ValidationError) and isinstance(getattr(request, "auth", None), ApiKey):
+    if isinstance(exc, exceptions.ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
         response.data = {"detail": _("The request has invalid fields; see \"errors\"."), "errors": errors}
     elif not isinstance(exc, exceptions.ValidationError) and (

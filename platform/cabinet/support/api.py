@@ -76,5 +76,5 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 contact_phone=data["contact_phone"] if "contact_phone" in data else prefill["phone"],
                 contact_email=data["contact_email"] if "contact_email" in data else prefill["email"])
         except ValidationError as error:
-            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
+            raise serializers.ValidationError(error.message_dict) from error
         return Response(RequestSerializer(created).data, status=status.HTTP_201_CREATED)

@@ -190,11 +190,12 @@ def test_api_lists_and_creates_own_requests(alpha, alpha_client):
     assert [r["subject"] for r in listing["results"]] == ["Hello"]
     too_long = alpha_client.post("/api/v1/support/", {"topic": "Appointment", "subject": "Long",
                                                       "message": "x" * 5001}, content_type="application/json")
-    assert too_long.status_code == 400 and set(too_long.json()) == {"message"}
+    assert too_long.status_code == 400 and set(too_long.json()["errors"]) == {"message"}
+    assert too_long.json()["detail"]
     bad = alpha_client.post("/api/v1/support/", {"topic": "Nope", "subject": "", "message": "Hi",
                                                  "contact_phone": "call me"}, content_type="application/json")
     assert bad.status_code == 400
-    assert set(bad.json()) == {"topic", "subject", "contact_phone"}
+    assert set(bad.json()["errors"]) == {"topic", "subject", "contact_phone"}
     assert len(requests_of(alpha)) == 1
     sign_in(alpha_client, alpha, "owner@alpha.test")
     assert alpha_client.get("/api/v1/support/").status_code == 403
