@@ -249,6 +249,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "global_keyprefix": f"{CACHE_PREFIX}:celery:"}
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 60.0},
+    "catalog-expire-reservations": {"task": "cabinet.catalog.tasks.expire_reservations_everywhere",
+                                    "schedule": 300.0},
     "support-auto-close": {"task": "cabinet.support.tasks.auto_close_resolved_requests_everywhere",
                            "schedule": 86400.0},
     "api-idempotency-cleanup": {"task": "cabinet.apikeys.tasks.delete_old_idempotency_records_everywhere",
