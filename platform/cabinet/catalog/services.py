@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cabinet import csv_io
 from cabinet.money import CURRENCIES
 
-from . import csv_io
 from .models import Category, Favourite, Product, ProductImage, Reservation, StockLevel, Warehouse
 
 MAX_PRICE = Decimal("9999999999.99")

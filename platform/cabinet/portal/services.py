@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import verticals
-from cabinet import registry
+from cabinet import csv_io, registry
 from cabinet.accounts.identifiers import canonical_identifier
 from cabinet.accounts.selectors import find_customer
 from tenants.models import Tenant
@@ -322,8 +320,6 @@ def save_branding(branding: Branding, *, replaced_files: Iterable[str] = ()) -> 
 
 # --- Contract and personal-account numbers of customers ----------------------------------------------
 
-MAX_IMPORT_ROWS = 5000
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
 NUMBER_MAX_LENGTH = 40
 
 
@@ -387,77 +383,15 @@ def remove_account_number(number_id: int) -> None:
 
 
 @dataclass
-class ImportRowError:
-    row: int  # line of the file, the header being line 1
-    value: str
-    reason: str
-
-
-@dataclass
-class ImportReport:
+class ImportReport(csv_io.CsvReport):
     """What an import of numbers found and did."""
 
-    rows: int = 0
-    valid_rows: int = 0
     attached: int = 0
     unchanged: int = 0  # the customer already had that number
-    applied: bool = False
-    file_errors: list[str] = field(default_factory=list)
-    row_errors: list[ImportRowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not self.row_errors
 
 
 _COLUMN_NAMES = {"email": "email", "e-mail": "email", "mail": "email", "phone": "phone", "telephone": "phone",
                  "number": "number", "kind": "kind", "type": "kind"}
-
-
-def _read_import_rows(file: Any, report: ImportReport) -> list[tuple[int, dict[str, str]]] | None:
-    size = getattr(file, "size", None)
-    if size is not None and size > MAX_IMPORT_BYTES:
-        report.file_errors.append(_("The file is too large (%(size)s KB); the limit is %(limit)s KB.") % {
-            "size": size // 1024, "limit": MAX_IMPORT_BYTES // 1024})
-        return None
-    raw = file.read(MAX_IMPORT_BYTES + 1)
-    if len(raw) > MAX_IMPORT_BYTES:
-        report.file_errors.append(_("The file is too large; the limit is %(limit)s KB.") % {
-            "limit": MAX_IMPORT_BYTES // 1024})
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report.file_errors.append(_("The file is not in UTF-8. Save it as “CSV UTF-8” and upload again."))
-        return None
-    if not text.strip():
-        report.file_errors.append(_("The file is empty."))
-        return None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-        columns = [_COLUMN_NAMES.get(name.strip().lower()) for name in header]
-        if "number" not in columns or not {"email", "phone"} & set(columns):
-            report.file_errors.append(_("The first line must name the columns: “email” or “phone”, “number” "
-                                        "and optionally “kind”. Found: %(found)s.") % {
-                "found": ", ".join(f"“{h.strip()}”" for h in header) or "—"})
-            return None
-        rows: list[tuple[int, dict[str, str]]] = []
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            if len(rows) >= MAX_IMPORT_ROWS:
-                report.file_errors.append(_("The file has more than %(max)s rows. Split it into smaller files.")
-                                          % {"max": MAX_IMPORT_ROWS})
-                return None
-            row = {col: val.strip() for col, val in zip(columns, values, strict=False) if col}
-            rows.append((reader.line_num, row))
-    except csv.Error as exc:
-        report.file_errors.append(_("The file is not a readable CSV file (%(error)s).") % {"error": exc})
-        return None
-    return rows
 
 
 def import_account_numbers(file: Any, *, apply_valid_rows: bool = False) -> ImportReport:
@@ -468,7 +402,8 @@ def import_account_numbers(file: Any, *, apply_valid_rows: bool = False) -> Impo
     from cabinet.accounts.models import AccountNumber
 
     report = ImportReport()
-    rows = _read_import_rows(file, report)
+    rows = csv_io.read_rows(file, report, columns=_COLUMN_NAMES, required=["number"],
+                            required_any=[("email", "phone")])
     if rows is None:
         return report
     report.rows = len(rows)
@@ -499,7 +434,7 @@ def import_account_numbers(file: Any, *, apply_valid_rows: bool = False) -> Impo
         elif holders.get(number.lower()) not in (None, customer.pk):
             reason = _("The number already belongs to another customer.")
         if reason or customer is None or kind is None:
-            report.row_errors.append(ImportRowError(row=line, value=value, reason=str(reason)))
+            report.row_errors.append(csv_io.RowError(row=line, value=value, reason=str(reason)))
         elif holders.get(number.lower()) == customer.pk:
             report.unchanged += 1
             report.valid_rows += 1

@@ -1,4 +1,4 @@
-"""Reading and writing CSV files of the manage area, with a per-row report.
+"""Reading and writing the CSV files of the manage area (every module's imports), with a per-row report.
 
 `read_rows` is generic (any set of columns): it checks size, encoding and the header, guesses the
 delimiter (; , or tab) and hands back (line, {column: value}) pairs; problems go into the report."""
@@ -41,9 +41,11 @@ class CsvReport:
 
 
 def read_rows(file: Any, report: CsvReport, *, columns: dict[str, str], required: Iterable[str],
-              max_bytes: int = MAX_IMPORT_BYTES, max_rows: int = MAX_IMPORT_ROWS) -> list[tuple[int, dict[str, str]]] | None:
+              required_any: Iterable[tuple[str, ...]] = (), max_bytes: int = MAX_IMPORT_BYTES,
+              max_rows: int = MAX_IMPORT_ROWS) -> list[tuple[int, dict[str, str]]] | None:
     """`columns` maps accepted header names (lower case) to column keys; `required` are keys the header
-    must name. Returns None (with file errors in the report) when the file cannot be read as a whole."""
+    must name, and of each group in `required_any` it must name at least one (e.g. e-mail or phone).
+    Returns None (with file errors in the report) when the file cannot be read as a whole."""
     size = getattr(file, "size", None)
     if size is not None and size > max_bytes:
         report.file_errors.append(_("The file is too large (%(size)s KB); the limit is %(limit)s KB.") % {
@@ -67,7 +69,8 @@ def read_rows(file: Any, report: CsvReport, *, columns: dict[str, str], required
     try:
         header = next(reader)
         keys = [columns.get(name.strip().lower()) for name in header]
-        missing = [key for key in required if key not in keys]
+        missing = [key for key in required if key not in keys] + [
+            " / ".join(group) for group in required_any if not set(group) & set(keys)]
         if missing:
             report.file_errors.append(_("The first line must name the columns %(expected)s. Missing: %(missing)s.") % {
                 "expected": ", ".join(f"“{c}”" for c in dict.fromkeys(columns.values())),
