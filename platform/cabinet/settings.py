@@ -55,6 +55,7 @@ TENANT_APPS = [
     "cabinet.documents",
     "cabinet.apikeys",
     "cabinet.catalog",
+    "cabinet.orders",
     "cabinet.support",
     "cabinet.feedback",
     "cms",

@@ -1,0 +1,187 @@
+"""Cart, discount rules, orders with their lines and status history.
+
+An order keeps the prices, discounts and names it was placed with, so later catalog changes never
+rewrite what a customer agreed to pay."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cabinet import pricing
+from cabinet.catalog.models import CURRENCY_CHOICES, Category, Product, Warehouse
+
+MAX_QUANTITY = 999
+
+
+class DiscountRule(models.Model):
+    """A business's discount rule; `to_rule()` gives the pricing engine's `Rule` (see docs/pricing.md)."""
+
+    class Kind(models.TextChoices):
+        QUANTITY_BREAK = pricing.RuleKind.QUANTITY_BREAK.value, _("Quantity break")
+        CATEGORY_SHARE = pricing.RuleKind.CATEGORY_SHARE.value, _("Category discount")
+        CART_THRESHOLD = pricing.RuleKind.CART_THRESHOLD.value, _("Cart total threshold")
+        FIRST_ORDER = pricing.RuleKind.FIRST_ORDER.value, _("First order")
+        CUSTOMER_GROUP = pricing.RuleKind.CUSTOMER_GROUP.value, _("Customer group")
+        TIME_WINDOW = pricing.RuleKind.TIME_WINDOW.value, _("Time window")
+
+    class ValueType(models.TextChoices):
+        PERCENT = pricing.ValueType.PERCENT.value, _("Percent")
+        FIXED = pricing.ValueType.FIXED.value, _("Fixed amount")
+
+    class Scope(models.TextChoices):
+        CART = pricing.Scope.CART.value, _("Whole cart")
+        PRODUCTS = pricing.Scope.PRODUCTS.value, _("Chosen products")
+        CATEGORIES = pricing.Scope.CATEGORIES.value, _("Chosen categories")
+
+    class Combine(models.TextChoices):
+        BEST = pricing.Combine.BEST.value, _("Best for the customer")
+        STACK = pricing.Combine.STACK.value, _("On top of other discounts")
+
+    title = models.CharField(_("title"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices,
+                                  default=ValueType.PERCENT)
+    scope = models.CharField(_("applies to"), max_length=12, choices=Scope.choices, default=Scope.CART)
+    products = models.ManyToManyField(Product, blank=True, related_name="+", verbose_name=_("products"))
+    categories = models.ManyToManyField(Category, blank=True, related_name="+", verbose_name=_("categories"))
+    combine = models.CharField(_("combination"), max_length=10, choices=Combine.choices, default=Combine.BEST)
+    priority = models.IntegerField(_("priority"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, blank=True)
+    min_quantity = models.PositiveIntegerField(_("minimum quantity"), null=True, blank=True)
+    threshold = models.DecimalField(_("cart total from"), max_digits=12, decimal_places=2, null=True, blank=True)
+    customer_group = models.CharField(_("customer group"), max_length=60, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    weekdays = models.JSONField(_("weekdays"), default=list, blank=True)  # 0 = Monday
+    daily_start = models.TimeField(_("daily from"), null=True, blank=True)
+    daily_end = models.TimeField(_("daily until"), null=True, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+
+    class Meta:
+        ordering = ("priority", "id")
+        verbose_name = _("discount rule")
+        verbose_name_plural = _("discount rules")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def to_rule(self) -> pricing.Rule:
+        """The engine's rule; reads products and categories (prefetch them for many rules)."""
+        return pricing.Rule(
+            id=self.pk, title=self.title, kind=self.kind, value=self.value, value_type=self.value_type,
+            scope=self.scope, product_ids=frozenset(p.pk for p in self.products.all()),
+            category_ids=frozenset(c.pk for c in self.categories.all()), combine=self.combine,
+            priority=self.priority, active=self.active, currency=self.currency or None,
+            min_quantity=self.min_quantity, threshold=self.threshold, customer_group=self.customer_group or None,
+            starts_at=self.starts_at, ends_at=self.ends_at, weekdays=frozenset(self.weekdays or ()),
+            daily_start=self.daily_start, daily_end=self.daily_end, time_zone=self.time_zone or "UTC")
+
+
+class Cart(models.Model):
+    customer = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"cart of {self.customer_id}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)])
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("added_at", "id")
+        constraints = [models.UniqueConstraint(fields=("cart", "product"), name="orders_one_line_per_product")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONFIRMED = "confirmed", _("Confirmed")
+        PACKED = "packed", _("Packed")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Delivery(models.TextChoices):
+        DELIVERY = "delivery", _("Delivery")
+        PICKUP = "pickup", _("Pickup")
+
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    subtotal = models.DecimalField(_("undiscounted sum"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    cart_discount_explanation = models.TextField(blank=True)
+    recipient_name = models.CharField(_("recipient"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=32)
+    delivery_method = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices,
+                                       default=Delivery.DELIVERY)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    pickup_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("pickup point"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=("customer", "status"))]
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+    @property
+    def number(self) -> int:
+        return self.pk
+
+    @property
+    def reservation_reference(self) -> str:
+        return f"order:{self.pk}"
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        return self.status in (self.Status.NEW, self.Status.CONFIRMED)
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    sku = models.CharField(max_length=64, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    explanation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.name}"
+
+
+class OrderStatusChange(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=10, choices=Order.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.status}"

@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+from cabinet.registry import Module, NavEntry
+
+MODULE = Module(
+    key="orders",
+    title=_("Orders"),
+    description=_("A cart with discounts explained line by line, checkout that reserves the goods, "
+                  "and the customer's orders with their status."),
+    icon="cart",
+    portal_urls="cabinet.orders.urls",
+    dashboard_card="cabinet.orders.cards.dashboard_card",
+    nav=(NavEntry(_("Cart"), "cart", icon="cart"), NavEntry(_("My orders"), "list", icon="list")),
+    depends_on=("catalog",),
+    personal_data="cabinet.orders.selectors.personal_data",
+    erase_personal_data="cabinet.orders.services.erase_personal_data",
+    order=25,
+)

@@ -1,0 +1,278 @@
+"""Writes of the orders module: the cart, checkout, cancellation and staff status changes."""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cabinet import pricing
+from cabinet.catalog import services as catalog_services
+from cabinet.catalog.models import Product, Reservation, Warehouse
+
+from .models import MAX_QUANTITY, Cart, CartLine, DiscountRule, Order, OrderLine, OrderStatusChange
+
+logger = logging.getLogger(__name__)
+
+# Where staff can move an order; cancelling goes through `cancel` (it releases the goods).
+NEXT_STATUSES: dict[str, tuple[str, ...]] = {
+    Order.Status.NEW: (Order.Status.CONFIRMED,),
+    Order.Status.CONFIRMED: (Order.Status.PACKED,),
+    Order.Status.PACKED: (Order.Status.SHIPPED,),
+    Order.Status.SHIPPED: (Order.Status.DELIVERED,),
+}
+
+
+# --- Cart --------------------------------------------------------------------------------------------------
+
+def get_cart(customer) -> Cart:
+    cart, _created = Cart.objects.get_or_create(customer=customer)
+    return cart
+
+
+def _quantity(value: Any) -> int:
+    try:
+        quantity = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError({"quantity": _("Enter a whole number of units.")}) from None
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationError({"quantity": _("Choose from 1 to %(max)s units.") % {"max": MAX_QUANTITY}})
+    return quantity
+
+
+def _product_on_sale(product_id: Any) -> Product:
+    try:
+        product = Product.objects.filter(pk=int(product_id), is_active=True).first()
+    except (TypeError, ValueError):
+        product = None
+    if product is None:
+        raise ValidationError({"product": _("This product is not on sale.")})
+    return product
+
+
+@transaction.atomic
+def add_to_cart(customer, product_id: Any, quantity: Any = 1) -> CartLine:
+    """Adds units of a product on sale; a product already in the cart gets the units on top."""
+    quantity = _quantity(quantity)
+    product = _product_on_sale(product_id)
+    cart = Cart.objects.select_for_update().get(pk=get_cart(customer).pk)
+    currencies = set(cart.lines.exclude(product=product).values_list("product__currency", flat=True))
+    if currencies and product.currency not in currencies:
+        raise ValidationError({"product": _(
+            "Your cart holds prices in %(cart)s and this product is priced in %(product)s; "
+            "place one order per currency.") % {"cart": ", ".join(sorted(currencies)), "product": product.currency}})
+    line = cart.lines.filter(product=product).first()
+    if line is None:
+        line = CartLine.objects.create(cart=cart, product=product, quantity=quantity)
+    else:
+        if line.quantity + quantity > MAX_QUANTITY:
+            raise ValidationError({"quantity": _("A cart line holds at most %(max)s units.") % {"max": MAX_QUANTITY}})
+        line.quantity += quantity
+        line.save(update_fields=["quantity"])
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    return line
+
+
+def change_quantity(customer, product_id: Any, quantity: Any) -> CartLine:
+    quantity = _quantity(quantity)
+    line = _cart_line(customer, product_id)
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    return line
+
+
+def remove_from_cart(customer, product_id: Any) -> None:
+    _cart_line(customer, product_id).delete()
+
+
+def _cart_line(customer, product_id: Any) -> CartLine:
+    try:
+        line = CartLine.objects.filter(cart__customer=customer, product_id=int(product_id)).first()
+    except (TypeError, ValueError):
+        line = None
+    if line is None:
+        raise ValidationError({"product": _("This product is not in your cart.")})
+    return line
+
+
+# --- Prices ------------------------------------------------------------------------------------------------
+
+def active_rules() -> list[pricing.Rule]:
+    """The business's active rules as engine rules. A rule the engine cannot read is left out and logged:
+    a broken rule must not stop customers from buying (the manage form refuses such rules)."""
+    rules = []
+    for row in DiscountRule.objects.filter(active=True).prefetch_related("products", "categories"):
+        rule = row.to_rule()
+        errors = pricing.validate_rule(rule)
+        if errors:
+            logger.warning("discount rule %s skipped: %s", row.pk, errors)
+            continue
+        rules.append(rule)
+    return rules
+
+
+def is_first_order(customer) -> bool:
+    return not Order.objects.filter(customer=customer).exclude(status=Order.Status.CANCELLED).exists()
+
+
+@dataclass(frozen=True)
+class PricedCartLines:
+    lines: list[CartLine]  # with their products
+    priced: pricing.PricedCart | None  # None for an empty cart
+
+
+def price_for(customer, cart: Cart | None = None, *, now: datetime | None = None) -> PricedCartLines:
+    """Prices the customer's cart with the pricing engine; the same call serves the cart page and checkout."""
+    cart = cart or get_cart(customer)
+    lines = list(cart.lines.select_related("product").order_by("added_at", "id"))
+    if not lines:
+        return PricedCartLines(lines=[], priced=None)
+    currency = lines[0].product.currency
+    engine_lines = [pricing.CartLine(product_id=line.product_id, category_id=line.product.category_id,
+                                     quantity=line.quantity, unit_price=line.product.price) for line in lines]
+    context = pricing.PricingContext(now=now or timezone.now(), customer_groups=frozenset(),
+                                     is_first_order=is_first_order(customer))
+    return PricedCartLines(lines=lines, priced=pricing.price_cart(engine_lines, currency, context, active_rules()))
+
+
+# --- Checkout ----------------------------------------------------------------------------------------------
+
+def _clean_checkout(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = defaultdict(list)
+    recipient = str(data.get("recipient_name") or "").strip()
+    phone = str(data.get("phone") or "").strip()
+    method = str(data.get("delivery_method") or Order.Delivery.DELIVERY)
+    address = str(data.get("address") or "").strip()
+    comment = str(data.get("comment") or "").strip()
+    warehouse = data.get("pickup_warehouse")
+    if not recipient:
+        errors["recipient_name"].append(_("Enter who receives the order."))
+    if not phone:
+        errors["phone"].append(_("Enter a phone number to reach the recipient."))
+    if method not in Order.Delivery.values:
+        errors["delivery_method"].append(_("Choose delivery or pickup."))
+    elif method == Order.Delivery.DELIVERY:
+        warehouse = None
+        if not address:
+            errors["address"].append(_("Enter the delivery address."))
+    else:
+        warehouse_id = getattr(warehouse, "pk", warehouse)
+        warehouse = Warehouse.objects.filter(pk=warehouse_id, is_active=True, is_pickup_point=True).first() \
+            if str(warehouse_id or "").isdigit() else None
+        if warehouse is None:
+            errors["pickup_warehouse"].append(_("Choose a pickup point."))
+    if len(recipient) > 150 or len(phone) > 32 or len(address) > 300 or len(comment) > 2000:
+        errors["__all__"].append(_("Some of the fields are too long."))
+    if errors:
+        raise ValidationError(dict(errors))
+    return {"recipient_name": recipient, "phone": phone, "delivery_method": method,
+            "address": address if method == Order.Delivery.DELIVERY else "", "pickup_warehouse": warehouse,
+            "comment": comment}
+
+
+def _explanations_by_product(priced: pricing.PricedCart) -> tuple[dict[int, list[str]], list[str]]:
+    per_line: dict[int, list[str]] = defaultdict(list)
+    cart_level: list[str] = []
+    for item in pricing.explain(priced):
+        (cart_level if item.product_id is None else per_line[item.product_id]).append(str(item))
+    return per_line, cart_level
+
+
+def checkout(customer, data: dict[str, Any]) -> Order:
+    """Places the cart as an order in one transaction: re-price, reserve every line under row locks
+    (all or nothing), write the order, its lines and status "new", empty the cart. When a line cannot be
+    served, raises ValidationError naming each such line, and nothing is saved or reserved."""
+    fields = _clean_checkout(data)
+    with transaction.atomic():
+        # One checkout per cart at a time: a double click waits and then finds the cart empty.
+        cart = Cart.objects.select_for_update().filter(customer=customer).first()
+        result = price_for(customer, cart) if cart else PricedCartLines(lines=[], priced=None)
+        if result.priced is None:
+            raise ValidationError(_("Your cart is empty."))
+        priced = result.priced
+        order = Order.objects.create(
+            customer=customer, currency=priced.currency, subtotal=priced.undiscounted,
+            discount=priced.total_discount, total=priced.total, **fields)
+        try:
+            catalog_services.reserve([(line.product_id, line.quantity) for line in result.lines],
+                                     order.reservation_reference, catalog_services.reservation_expiry(),
+                                     warehouse_id=fields["pickup_warehouse"].pk if fields["pickup_warehouse"] else None)
+        except catalog_services.NotEnoughStock as error:
+            # Leaving the block by an exception rolls back the order row as well.
+            raise ValidationError(error.messages, code="unavailable") from error
+        per_line, cart_level = _explanations_by_product(priced)
+        OrderLine.objects.bulk_create([
+            OrderLine(order=order, product=line.product, name=line.product.name, sku=line.product.sku or "",
+                      quantity=line.quantity, unit_price=line.product.price,
+                      discount=priced_line.undiscounted - priced_line.total, total=priced_line.total,
+                      explanation="\n".join(per_line.get(line.product_id, ())))
+            for line, priced_line in zip(result.lines, priced.lines, strict=True)])
+        order.cart_discount_explanation = "\n".join(cart_level)
+        order.save(update_fields=["cart_discount_explanation"])
+        OrderStatusChange.objects.create(order=order, status=Order.Status.NEW, by=customer, at=order.created_at)
+        CartLine.objects.filter(cart=cart).delete()
+    return order
+
+
+# --- After checkout ----------------------------------------------------------------------------------------
+
+def _locked(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def cancel(order: Order, by) -> Order:
+    """Cancels an order that is not packed yet and returns its goods to sale."""
+    with transaction.atomic():
+        order = _locked(order)
+        if not order.can_be_cancelled:
+            raise ValidationError(_("This order can no longer be cancelled: it is already %(status)s.") % {
+                "status": order.get_status_display().lower()})
+        catalog_services.release(order.reservation_reference)
+        _record(order, Order.Status.CANCELLED, by)
+    return order
+
+
+def change_status(order: Order, status: str, by) -> Order:
+    """A staff member moves an order on. Confirming holds the goods without a time limit (re-reserving
+    them if an unconfirmed hold has lapsed); shipping takes them out of stock."""
+    if status == Order.Status.CANCELLED:
+        return cancel(order, by)
+    with transaction.atomic():
+        order = _locked(order)
+        if status not in NEXT_STATUSES.get(order.status, ()):
+            raise ValidationError(_("An order that is %(current)s cannot become %(new)s.") % {
+                "current": order.get_status_display().lower(),
+                "new": str(Order.Status(status).label).lower() if status in Order.Status.values else status})
+        reference = order.reservation_reference
+        held = Reservation.objects.filter(reference=reference, status=Reservation.Status.ACTIVE)
+        if status == Order.Status.CONFIRMED:
+            if held.exists():
+                held.update(expires_at=None)
+            else:
+                try:
+                    catalog_services.reserve([(line.product_id, line.quantity) for line in order.lines.all()],
+                                             reference, None, warehouse_id=order.pickup_warehouse_id)
+                except catalog_services.NotEnoughStock as error:
+                    raise ValidationError(error.messages, code="unavailable") from error
+        elif status == Order.Status.SHIPPED:
+            catalog_services.consume(reference)
+        _record(order, status, by)
+    return order
+
+
+def _record(order: Order, status: str, by) -> None:
+    now = timezone.now()
+    order.status = status
+    order.save(update_fields=["status"])
+    OrderStatusChange.objects.create(order=order, status=status, by=by, at=now)
+
+
+def erase_personal_data(user) -> None:
+    """The orders stay with the business (its books need them); who received them and where goes."""
+    Order.objects.filter(customer=user).update(recipient_name="", phone="", address="", comment="")
+    Cart.objects.filter(customer=user).delete()

@@ -1,0 +1,149 @@
+"""Customer pages of orders: the cart, checkout, my orders. Cart changes answer htmx with the cart block."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cabinet.accounts.selectors import contact_prefill
+
+from . import selectors, services
+from .forms import CheckoutForm
+
+customer_login = login_required(login_url="accounts:login")
+
+
+def _cart_context(request, errors=()) -> dict:
+    result = services.price_for(request.user)
+    return {"rows": selectors.cart_rows(result), "priced": result.priced,
+            "cart_explanations": selectors.cart_explanations(result), "cart_errors": list(errors)}
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return [message for messages_ in getattr(error, "message_dict", {"": error.messages}).values()
+            for message in messages_]
+
+
+@require_GET
+@customer_login
+def cart(request):
+    return render(request, "orders/cart.html", _cart_context(request))
+
+
+def _cart_answer(request, error: ValidationError | None, done: str):
+    """The cart block for htmx, otherwise a message and the cart page."""
+    errors = _error_messages(error) if error else []
+    if request.htmx:
+        return render(request, "orders/_cart.html", _cart_context(request, errors), status=200)
+    for message in errors:
+        messages.error(request, message)
+    if not errors:
+        messages.success(request, done)
+    return redirect("orders:cart")
+
+
+@require_POST
+@customer_login
+def add_to_cart(request):
+    error = None
+    try:
+        services.add_to_cart(request.user, request.POST.get("product"), request.POST.get("quantity", 1))
+    except ValidationError as caught:
+        error = caught
+    errors = _error_messages(error) if error else []
+    if request.htmx:
+        return render(request, "orders/_added.html", {"errors": errors}, status=400 if errors else 200)
+    for message in errors:
+        messages.error(request, message)
+    if not errors:
+        messages.success(request, _("Added to your cart."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("orders:cart")
+
+
+@require_POST
+@customer_login
+def change_quantity(request):
+    try:
+        services.change_quantity(request.user, request.POST.get("product"), request.POST.get("quantity"))
+    except ValidationError as error:
+        return _cart_answer(request, error, "")
+    return _cart_answer(request, None, _("The quantity is changed."))
+
+
+@require_POST
+@customer_login
+def remove_from_cart(request):
+    try:
+        services.remove_from_cart(request.user, request.POST.get("product"))
+    except ValidationError as error:
+        return _cart_answer(request, error, "")
+    return _cart_answer(request, None, _("Removed from your cart."))
+
+
+@require_http_methods(["GET", "POST"])
+@customer_login
+def checkout(request):
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            try:
+                order = services.checkout(request.user, form.cleaned_data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, field_errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, field_errors)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Thank you! Your order #%(number)s is placed.") % {"number": order.number})
+                return redirect("orders:detail", pk=order.pk)
+    else:
+        prefill = contact_prefill(request.user)
+        form = CheckoutForm(initial={"recipient_name": prefill["full_name"], "phone": prefill["phone"],
+                                     "address": prefill["address"]})
+    context = _cart_context(request)
+    if not context["rows"] and request.method == "GET":
+        messages.info(request, _("Your cart is empty."))
+        return redirect("orders:cart")
+    context["form"] = form
+    return render(request, "orders/checkout.html", context)
+
+
+@require_GET
+@customer_login
+def order_list(request):
+    return render(request, "orders/list.html", {"orders": selectors.customer_orders(request.user)})
+
+
+def _own_order(request, pk):
+    order = selectors.customer_order(request.user, pk)
+    if order is None:
+        raise Http404
+    return order
+
+
+@require_GET
+@customer_login
+def order_detail(request, pk):
+    order = _own_order(request, pk)
+    return render(request, "orders/detail.html", {"order": order, "timeline": selectors.timeline(order)})
+
+
+@require_POST
+@customer_login
+def cancel(request, pk):
+    order = _own_order(request, pk)
+    try:
+        services.cancel(order, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your order is cancelled."))
+    return redirect("orders:detail", pk=pk)
