@@ -64,7 +64,9 @@ def product_detail(request, slug):
         raise Http404
     return render(request, "catalog/detail.html", {
         "product": product, "places": selectors.availability_by_warehouse(product),
-        "attributes": sorted((product.attributes or {}).items())})
+        "attributes": sorted((product.attributes or {}).items()),
+        # the orders module (which needs this one) takes the cart; its form shows only while it is on
+        "can_order": request.portal.is_enabled("orders")})
 
 
 @require_GET

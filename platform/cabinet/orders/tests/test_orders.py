@@ -202,3 +202,22 @@ class TestAccess:
             assert selectors.personal_data(customer)["orders"][0]["recipient_name"] == "Ann"
             services.erase_personal_data(customer)
             assert Order.objects.get().recipient_name == ""
+
+
+def test_product_page_offers_the_cart_only_while_orders_is_on(alpha, alpha_client, shop):
+    sign_in(alpha_client, alpha, CUSTOMER)
+    page = alpha_client.get(f"/catalog/p/{shop['tea'].slug}/").content.decode()
+    assert 'action="/orders/cart/add/"' in page
+    response = alpha_client.post("/orders/cart/add/", {"product": shop["tea"].pk, "quantity": 2,
+                                                       "next": f"/catalog/p/{shop['tea'].slug}/"})
+    assert response.status_code == 302 and response["Location"] == f"/catalog/p/{shop['tea'].slug}/"
+    with tenant_context(alpha):
+        assert CartLine.objects.get().quantity == 2
+        set_module_enabled("orders", False)
+    page = alpha_client.get(f"/catalog/p/{shop['tea'].slug}/").content.decode()
+    assert "/orders/cart/add/" not in page
+    alpha_client.logout()
+    with tenant_context(alpha):
+        set_module_enabled("orders", True)
+    page = alpha_client.get(f"/catalog/p/{shop['tea'].slug}/").content.decode()
+    assert "Sign in to order" in page
