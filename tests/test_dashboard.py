@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 
 from cabinet import registry
 from cabinet.portal.services import enable_with_dependencies
-from tests.helpers import login
+from tests.helpers import sign_in
 
 QUERY_BUDGET = 15
 
@@ -20,7 +20,7 @@ def switch_all_on(tenant):
 
 def test_dashboard_greets_the_customer_and_shows_a_card_per_enabled_module(alpha, alpha_client):
     switch_all_on(alpha)
-    login(alpha, alpha_client, "customer@alpha.test")
+    sign_in(alpha_client, alpha, "customer@alpha.test")
     page = alpha_client.get("/").content.decode()
     assert "Hello, alpha customer!" in page
     # Modules with something to count for every customer; others (feedback) show a card only when due.
@@ -30,7 +30,7 @@ def test_dashboard_greets_the_customer_and_shows_a_card_per_enabled_module(alpha
 
 def test_dashboard_stays_within_the_query_budget_with_every_module_on(alpha, alpha_client):
     switch_all_on(alpha)
-    login(alpha, alpha_client, "customer@alpha.test")
+    sign_in(alpha_client, alpha, "customer@alpha.test")
     alpha_client.get("/")  # fills the per-tenant caches a running server keeps warm
     with CaptureQueriesContext(connection) as captured:
         response = alpha_client.get("/")

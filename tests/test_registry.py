@@ -10,7 +10,7 @@ import verticals
 from cabinet import registry
 from cabinet.portal.models import ModuleSwitch
 from cabinet.portal.services import set_module_enabled
-from tests.helpers import login
+from tests.helpers import sign_in
 
 
 def test_every_vertical_switches_on_only_declared_modules():
@@ -70,7 +70,7 @@ def _plain_paths(key):
 def test_switched_off_module_answers_404_everywhere_and_leaves_the_navigation(key, alpha, alpha_client):
     paths = _plain_paths(key)
     assert paths, f"module {key} mounts no URL"
-    login(alpha, alpha_client, "owner@alpha.test")
+    sign_in(alpha_client, alpha, "owner@alpha.test")
     module = registry.get_module(key)
     with tenant_context(alpha):
         for dependency in module.depends_on:

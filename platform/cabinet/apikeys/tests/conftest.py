@@ -4,18 +4,7 @@ from django_tenants.utils import tenant_context
 
 from cabinet.apikeys import services
 from cabinet.portal.services import set_module_enabled, update_module_settings
-
-
-def user(tenant, email):
-    with tenant_context(tenant):
-        return get_user_model().objects.get(email=email)
-
-
-def sign_in(client, tenant, email):
-    with tenant_context(tenant):
-        account = get_user_model().objects.get(email=email)
-        client.force_login(account)
-    return account
+from tests.helpers import sign_in, user  # noqa: F401  (used by the tests here)
 
 
 def make_user(tenant, email, role="customer"):

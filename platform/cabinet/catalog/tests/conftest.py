@@ -1,25 +1,8 @@
 import io
 
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_tenants.utils import tenant_context
 
-
-def user(tenant, email):
-    with tenant_context(tenant):
-        return get_user_model().objects.get(email=email)
-
-
-def sign_in(client, tenant, email):
-    with tenant_context(tenant):
-        account = get_user_model().objects.get(email=email)
-        client.force_login(account)
-    return account
-
-
-def make_user(tenant, email, role="customer"):
-    with tenant_context(tenant):
-        return get_user_model().objects.create_user(email, "Some-Pass-4242", role=role, is_staff=role != "customer")
+from tests.helpers import make_user, sign_in, user  # noqa: F401  (used by the tests here)
 
 
 def make_warehouse(name="Central warehouse", **extra):

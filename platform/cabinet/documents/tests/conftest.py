@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
 from cabinet.documents.models import Document
+from tests.helpers import sign_in, user  # noqa: F401  (used by the tests here)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -12,17 +13,6 @@ def pdf(name="contract.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def user(tenant, email):
-    with tenant_context(tenant):
-        return get_user_model().objects.get(email=email)
-
-
-def sign_in(client, tenant, email):
-    """Signs `client` in as the user of `tenant` with this e-mail (the session lives in that schema)."""
-    with tenant_context(tenant):
-        account = get_user_model().objects.get(email=email)
-        client.force_login(account)
-    return account
 
 
 def make_staff(tenant, email, role):
