@@ -35,3 +35,15 @@ def test_template_filter_formats_for_the_active_language():
     template = Template("{% load portal %}{{ amount|money:'USD' }}")
     with translation.override("ru"):
         assert template.render(Context({"amount": Decimal("1500")})) == "1\u00a0500,00\u00a0$"
+
+
+def test_pager_links_keep_the_filters_and_set_only_the_page():
+    from django.core.paginator import Paginator
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/catalog/", {"q": "tea & cups", "category": "drinks", "page": "2"})
+    page = Paginator(range(100), 10).get_page(2)
+    html = Template('{% include "includes/pager.html" %}').render(Context({"request": request, "page": page}))
+    assert 'href="?q=tea+%26+cups&amp;category=drinks&amp;page=1"' in html
+    assert 'href="?q=tea+%26+cups&amp;category=drinks&amp;page=3"' in html
+    assert "Page 2 of 10" in html

@@ -41,8 +41,7 @@ def _object_or_404(model, pk):
 def products(request):
     q = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.staff_products(q), 30).get_page(request.GET.get("page"))
-    return render(request, "catalog/manage_products.html", {"page": page, "q": q,
-                                                            "query": f"q={q}" if q else ""})
+    return render(request, "catalog/manage_products.html", {"page": page, "q": q})
 
 
 def _product_data(form) -> services.ProductData:

@@ -43,10 +43,8 @@ def product_list(request):
     products = selectors.with_favourite_flag(selectors.with_first_image(selectors.search_products(filters)),
                                              request.user)
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "catalog/list.html", {
-        "form": form, "page": page, "notices": notices, "filters": filters, "query": query.urlencode(),
+        "form": form, "page": page, "notices": notices, "filters": filters,
         "categories": selectors.visible_categories()})
 
 

@@ -23,3 +23,11 @@ def money(amount, currency: str = "EUR") -> str:
         return format_money(amount, currency)
     except (TypeError, ValueError):
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number) -> str:
+    """`?…&page=N` for a list page: the current query string (search, filters) kept, only the page set."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()
