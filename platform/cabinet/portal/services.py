@@ -49,19 +49,19 @@ def initialise_portal(*, portal_name: str, vertical_key: str) -> Branding:
         "welcome_text": str(vertical.welcome_text) if vertical else "",
     })
     if created:
-        _copy_vertical_switches(vertical, reset=True)
+        _copy_vertical_switches(vertical)
     forget_portal_state()
     return branding
 
 
-def _copy_vertical_switches(vertical: verticals.Vertical | None, *, reset: bool) -> None:
+def _copy_vertical_switches(vertical: verticals.Vertical | None) -> None:
+    """Every module on exactly when the vertical lists it, with the vertical's settings over its own."""
     defaults = set(vertical.default_modules) if vertical else set()
     vertical_settings = vertical.default_settings if vertical else {}
     now = timezone.now()
     for key, module in registry.modules().items():
         switch, _created = ModuleSwitch.objects.get_or_create(key=key)
-        if reset or _created:
-            switch.enabled = key in defaults
+        switch.enabled = key in defaults
         if key in defaults:
             switch.settings = {**module.default_settings(), **switch.settings, **vertical_settings.get(key, {})}
         switch.updated_at = now
@@ -80,7 +80,7 @@ def change_vertical(vertical_key: str, *, apply_default_modules: bool) -> Brandi
     branding.updated_at = timezone.now()
     branding.save(update_fields=["vertical", "updated_at"])
     if apply_default_modules:
-        _copy_vertical_switches(vertical, reset=True)
+        _copy_vertical_switches(vertical)
     Tenant.objects.filter(schema_name=current_schema()).update(vertical=vertical_key)  # for the console
     tenant = getattr(connection, "tenant", None)
     if isinstance(tenant, Tenant):
