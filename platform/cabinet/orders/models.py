@@ -118,6 +118,11 @@ class Order(models.Model):
         DELIVERY = "delivery", _("Delivery")
         PICKUP = "pickup", _("Pickup")
 
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        API = "api", _("API")
+        RECURRING = "recurring", _("Recurring order")
+
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
@@ -133,11 +138,12 @@ class Order(models.Model):
     pickup_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="+", verbose_name=_("pickup point"))
     comment = models.TextField(_("comment"), blank=True)
+    placed_via = models.CharField(_("placed via"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ("-created_at", "-id")
-        indexes = [models.Index(fields=("customer", "status"))]
+        indexes = [models.Index(fields=("customer", "status")), models.Index(fields=("status", "created_at"))]
 
     def __str__(self) -> str:
         return f"#{self.number}"
@@ -185,3 +191,109 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.status}"
+
+
+class InvoiceCounter(models.Model):
+    """The tenant's one invoice sequence (pk=1). Numbers are taken under a row lock in the transaction that
+    confirms the order, so a rolled-back confirmation gives its number back and the sequence has no gaps."""
+
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.last_number)
+
+
+class Invoice(models.Model):
+    """The invoice of a confirmed order. The PDF is rendered once and kept, so it never changes afterwards."""
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice")
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    pdf = models.BinaryField(editable=False, blank=True, default=b"")
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-number",)
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.issued_at:%Y}-{self.number:06d}"
+
+
+class RecurringOrder(models.Model):
+    """"Repeat every week / 2 weeks / month on day N": the lines and delivery of an order, placed again by beat
+    on `next_run_on`. Prices and stock are checked afresh each time."""
+
+    class Period(models.TextChoices):
+        WEEKLY = "weekly", _("Every week")
+        BIWEEKLY = "biweekly", _("Every 2 weeks")
+        MONTHLY = "monthly", _("Every month")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        STOPPED = "stopped", _("Stopped")
+
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recurring_orders")
+    source_order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    period = models.CharField(_("repeat"), max_length=10, choices=Period.choices, default=Period.MONTHLY)
+    day_of_month = models.PositiveSmallIntegerField(
+        _("day of the month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(28)])
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), null=True, blank=True, validators=[MaxValueValidator(6)])  # 0 = Monday
+    next_run_on = models.DateField(_("next order on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    recipient_name = models.CharField(_("recipient"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=32)
+    delivery_method = models.CharField(_("delivery"), max_length=10, choices=Order.Delivery.choices,
+                                       default=Order.Delivery.DELIVERY)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    pickup_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("pickup point"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("next_run_on", "id")
+        indexes = [models.Index(fields=("status", "next_run_on"))]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_display()} ({self.customer_id})"
+
+
+class RecurringOrderLine(models.Model):
+    recurring = models.ForeignKey(RecurringOrder, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)])
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [models.UniqueConstraint(fields=("recurring", "product"), name="orders_recurring_one_line")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+
+class RecurringRun(models.Model):
+    """One attempt of beat to place a recurring order: the order placed, or why not."""
+
+    recurring = models.ForeignKey(RecurringOrder, on_delete=models.CASCADE, related_name="runs")
+    run_on = models.DateField()
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-run_on", "-id")
+        constraints = [models.UniqueConstraint(fields=("recurring", "run_on"), name="orders_recurring_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.recurring_id} on {self.run_on}"

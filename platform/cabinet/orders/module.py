@@ -6,9 +6,12 @@ MODULE = Module(
     key="orders",
     title=_("Orders"),
     description=_("A cart with discounts explained line by line, checkout that reserves the goods, "
-                  "and the customer's orders with their status."),
+                  "the customer's orders with their status, repeat and recurring orders, invoices, "
+                  "and the business's order queue."),
     icon="cart",
     portal_urls="cabinet.orders.urls",
+    manage_urls="cabinet.orders.manage_urls",
+    api_urls="cabinet.orders.api_urls",
     dashboard_card="cabinet.orders.cards.dashboard_card",
     nav=(NavEntry(_("Cart"), "cart", icon="cart"), NavEntry(_("My orders"), "list", icon="list")),
     depends_on=("catalog",),

@@ -122,14 +122,13 @@ def is_first_order(customer) -> bool:
 
 @dataclass(frozen=True)
 class PricedCartLines:
-    lines: list[CartLine]  # with their products
+    lines: list[CartLine]  # with their products; unsaved lines when priced from items
     priced: pricing.PricedCart | None  # None for an empty cart
 
 
-def price_for(customer, cart: Cart | None = None, *, now: datetime | None = None) -> PricedCartLines:
-    """Prices the customer's cart with the pricing engine; the same call serves the cart page and checkout."""
-    cart = cart or get_cart(customer)
-    lines = list(cart.lines.select_related("product").order_by("added_at", "id"))
+def price_lines(customer, lines: list[CartLine], *, now: datetime | None = None) -> PricedCartLines:
+    """Prices lines (products selected) with the pricing engine. The cart page, checkout, the API quote and
+    recurring orders all come here, so one cart has one price wherever it is asked."""
     if not lines:
         return PricedCartLines(lines=[], priced=None)
     currency = lines[0].product.currency
@@ -138,6 +137,60 @@ def price_for(customer, cart: Cart | None = None, *, now: datetime | None = None
     context = pricing.PricingContext(now=now or timezone.now(), customer_groups=frozenset(),
                                      is_first_order=is_first_order(customer))
     return PricedCartLines(lines=lines, priced=pricing.price_cart(engine_lines, currency, context, active_rules()))
+
+
+def price_for(customer, cart: Cart | None = None, *, now: datetime | None = None) -> PricedCartLines:
+    """Prices the customer's cart."""
+    cart = cart or get_cart(customer)
+    return price_lines(customer, list(cart.lines.select_related("product").order_by("added_at", "id")), now=now)
+
+
+def lines_from_items(items: Any) -> list[CartLine]:
+    """Unsaved cart lines for [(product_id, quantity), ...] or [{"product": id, "quantity": n}, ...] sent by a
+    client: each product on sale, each quantity in range, no product twice, one currency. ValidationError
+    names every bad item."""
+    if not isinstance(items, (list, tuple)) or not items:
+        raise ValidationError({"lines": [_("Send at least one line.")]})
+    if len(items) > 200:
+        raise ValidationError({"lines": [_("Send at most 200 lines in one order.")]})
+    wanted: list[tuple[Any, Any]] = []
+    for item in items:
+        if isinstance(item, dict):
+            wanted.append((item.get("product"), item.get("quantity")))
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            wanted.append((item[0], item[1]))
+        else:
+            wanted.append((None, None))
+    ids = {int(pid) for pid, _q in wanted if isinstance(pid, int) or (isinstance(pid, str) and pid.isdigit())}
+    products = Product.objects.filter(pk__in=ids, is_active=True).in_bulk()
+    errors: list[str] = []
+    lines: list[CartLine] = []
+    seen: set[int] = set()
+    for position, (product_id, quantity) in enumerate(wanted, start=1):
+        try:
+            product = products.get(int(product_id))
+        except (TypeError, ValueError):
+            product = None
+        if product is None:
+            errors.append(_("Line %(n)s: this product is not on sale.") % {"n": position})
+            continue
+        if product.pk in seen:
+            errors.append(_("Line %(n)s: “%(name)s” is already in an earlier line.") % {
+                "n": position, "name": product.name})
+            continue
+        seen.add(product.pk)
+        try:
+            count = _quantity(quantity)
+        except ValidationError:
+            errors.append(_("Line %(n)s: choose from 1 to %(max)s units.") % {"n": position, "max": MAX_QUANTITY})
+            continue
+        lines.append(CartLine(product=product, quantity=count))
+    currencies = {line.product.currency for line in lines}
+    if len(currencies) > 1:
+        errors.append(_("All lines must be priced in one currency; place one order per currency."))
+    if errors:
+        raise ValidationError({"lines": errors})
+    return lines
 
 
 # --- Checkout ----------------------------------------------------------------------------------------------
@@ -184,38 +237,55 @@ def _explanations_by_product(priced: pricing.PricedCart) -> tuple[dict[int, list
 
 
 def checkout(customer, data: dict[str, Any]) -> Order:
-    """Places the cart as an order in one transaction: re-price, reserve every line under row locks
-    (all or nothing), write the order, its lines and status "new", empty the cart. When a line cannot be
-    served, raises ValidationError naming each such line, and nothing is saved or reserved."""
+    """Places the customer's cart as an order (see `place_order`) and empties the cart."""
     fields = _clean_checkout(data)
     with transaction.atomic():
         # One checkout per cart at a time: a double click waits and then finds the cart empty.
         cart = Cart.objects.select_for_update().filter(customer=customer).first()
-        result = price_for(customer, cart) if cart else PricedCartLines(lines=[], priced=None)
-        if result.priced is None:
+        lines = list(cart.lines.select_related("product").order_by("added_at", "id")) if cart else []
+        if not lines:
             raise ValidationError(_("Your cart is empty."))
-        priced = result.priced
-        order = Order.objects.create(
-            customer=customer, currency=priced.currency, subtotal=priced.undiscounted,
-            discount=priced.total_discount, total=priced.total, **fields)
-        try:
-            catalog_services.reserve([(line.product_id, line.quantity) for line in result.lines],
-                                     order.reservation_reference, catalog_services.reservation_expiry(),
-                                     warehouse_id=fields["pickup_warehouse"].pk if fields["pickup_warehouse"] else None)
-        except catalog_services.NotEnoughStock as error:
-            # Leaving the block by an exception rolls back the order row as well.
-            raise ValidationError(error.messages, code="unavailable") from error
-        per_line, cart_level = _explanations_by_product(priced)
-        OrderLine.objects.bulk_create([
-            OrderLine(order=order, product=line.product, name=line.product.name, sku=line.product.sku or "",
-                      quantity=line.quantity, unit_price=line.product.price,
-                      discount=priced_line.undiscounted - priced_line.total, total=priced_line.total,
-                      explanation="\n".join(per_line.get(line.product_id, ())))
-            for line, priced_line in zip(result.lines, priced.lines, strict=True)])
-        order.cart_discount_explanation = "\n".join(cart_level)
-        order.save(update_fields=["cart_discount_explanation"])
-        OrderStatusChange.objects.create(order=order, status=Order.Status.NEW, by=customer, at=order.created_at)
+        order = _place(customer, lines, fields, Order.Channel.PORTAL)
         CartLine.objects.filter(cart=cart).delete()
+    return order
+
+
+def place_order(customer, lines: list[CartLine], data: dict[str, Any], *,
+                placed_via: str = Order.Channel.PORTAL) -> Order:
+    """Places lines (from `lines_from_items`, a repeated or a recurring order) as an order in one transaction:
+    re-price, write the order, its lines and status "new", reserve every line under row locks (all or
+    nothing). When a line cannot be served, raises ValidationError naming each such line, and nothing is
+    saved or reserved."""
+    fields = _clean_checkout(data)
+    if not lines:
+        raise ValidationError({"lines": [_("Send at least one line.")]})
+    with transaction.atomic():
+        return _place(customer, lines, fields, placed_via)
+
+
+def _place(customer, lines: list[CartLine], fields: dict[str, Any], placed_via: str) -> Order:
+    priced = price_lines(customer, lines).priced
+    assert priced is not None
+    order = Order.objects.create(
+        customer=customer, currency=priced.currency, subtotal=priced.undiscounted,
+        discount=priced.total_discount, total=priced.total, placed_via=placed_via, **fields)
+    try:
+        catalog_services.reserve([(line.product_id, line.quantity) for line in lines],
+                                 order.reservation_reference, catalog_services.reservation_expiry(),
+                                 warehouse_id=fields["pickup_warehouse"].pk if fields["pickup_warehouse"] else None)
+    except catalog_services.NotEnoughStock as error:
+        # The caller's atomic block rolls the order row back with this exception.
+        raise ValidationError(error.messages, code="unavailable") from error
+    per_line, cart_level = _explanations_by_product(priced)
+    OrderLine.objects.bulk_create([
+        OrderLine(order=order, product=line.product, name=line.product.name, sku=line.product.sku or "",
+                  quantity=line.quantity, unit_price=line.product.price,
+                  discount=priced_line.undiscounted - priced_line.total, total=priced_line.total,
+                  explanation="\n".join(per_line.get(line.product_id, ())))
+        for line, priced_line in zip(lines, priced.lines, strict=True)])
+    order.cart_discount_explanation = "\n".join(cart_level)
+    order.save(update_fields=["cart_discount_explanation"])
+    OrderStatusChange.objects.create(order=order, status=Order.Status.NEW, by=customer, at=order.created_at)
     return order
 
 

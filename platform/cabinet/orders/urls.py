@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    # Repeat and recurring orders, and invoices, keep their routes beside their views (same namespace).
+    path("", include("cabinet.orders.reorder_urls")),
+    path("", include("cabinet.orders.invoice_urls")),
 ]
