@@ -254,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
                                     "schedule": 300.0},
     "support-auto-close": {"task": "cabinet.support.tasks.auto_close_resolved_requests_everywhere",
                            "schedule": 86400.0},
+    "orders-place-recurring": {"task": "cabinet.orders.tasks.place_due_recurring_orders_everywhere",
+                               "schedule": 900.0},
     "api-idempotency-cleanup": {"task": "cabinet.apikeys.tasks.delete_old_idempotency_records_everywhere",
                                 "schedule": 3600.0},
 }
