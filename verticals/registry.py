@@ -28,6 +28,8 @@ class Vertical:
     # Module settings that differ from the modules' own defaults: {module key: {setting: value}}.
     default_settings: dict[str, dict[str, object]] = field(default_factory=dict)
     welcome_text: Text = ""
+    # Demo catalog: (category, name, SKU, price, currency, units in stock); seeded when the catalog is on.
+    demo_products: tuple[tuple[str, str, str, str, str, int], ...] = ()
 
 
 VERTICALS: dict[str, Vertical] = {
@@ -44,6 +46,12 @@ VERTICALS: dict[str, Vertical] = {
             default_modules=("catalog", "support", "news", "feedback"),
             default_settings={"support": {"topics": "Booking\nRoom and services\nBilling and payment\nComplaint\nOther"}},
             welcome_text=_("Welcome! Book your stay, follow our news and write to the front desk any time."),
+            demo_products=(
+                ("Spa", "Hot stone massage, 60 min", "SPA-60", "65.00", "EUR", 20),
+                ("Spa", "Sauna evening for two", "SPA-SAUNA", "40.00", "EUR", 12),
+                ("Excursions", "Boat trip to the lighthouse", "EXC-BOAT", "25.00", "EUR", 30),
+                ("Resort shop", "Resort bathrobe", "SHOP-ROBE", "49.00", "EUR", 12),
+            ),
         ),
         Vertical(
             key="clinic", title=_("Clinic"),
@@ -67,6 +75,12 @@ VERTICALS: dict[str, Vertical] = {
             default_modules=("catalog", "documents", "support"),
             default_settings={"support": {"topics": "Order\nDelivery\nInvoice and payment\nReturns and claims\nOther"}},
             welcome_text=_("Purchase orders, invoices and contract documents for our partner companies."),
+            demo_products=(
+                ("Beverages", "Green tea Sencha, 100 g", "TEA-SEN-100", "185.00", "UAH", 240),
+                ("Beverages", "Arabica coffee beans, 1 kg", "COF-ARA-1K", "890.00", "UAH", 80),
+                ("Tableware", "Porcelain mug, 350 ml", "MUG-350", "120.00", "UAH", 500),
+                ("Packaging", "Kraft paper cups, 250 ml, 100 pcs", "CUP-250-100", "260.00", "UAH", 1000),
+            ),
         ),
         Vertical(
             key="franchise", title=_("Franchise"),
@@ -78,6 +92,12 @@ VERTICALS: dict[str, Vertical] = {
             default_modules=("catalog", "documents", "support", "news", "feedback"),
             default_settings={"support": {"topics": "Supplies\nReports\nEquipment\nTraining\nOther"}},
             welcome_text=_("Reports, standards and news of the network for every franchisee."),
+            demo_products=(
+                ("Coffee", "Espresso blend, 1 kg", "ESP-1K", "760.00", "UAH", 120),
+                ("Syrups", "Vanilla syrup, 1 l", "SYR-VAN-1L", "310.00", "UAH", 60),
+                ("Consumables", "Paper cups, 350 ml, 50 pcs", "CUP-350-50", "175.00", "UAH", 400),
+                ("Uniform", "Branded apron", "UNI-APRON", "540.00", "UAH", 25),
+            ),
         ),
     )
 }

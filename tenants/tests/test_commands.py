@@ -7,6 +7,8 @@ from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_exists, tenant_context
 
 import verticals
+from cabinet.catalog.models import Product
+from cabinet.catalog.selectors import with_availability
 from cabinet.support.models import Request as SupportRequest
 from cms.demo import DEMO_ARTICLES
 from cms.models import ArticlePage
@@ -83,6 +85,10 @@ def test_setup_platform_seeds_every_vertical_once(db):
             if "support" in vertical.default_modules:
                 assert SupportRequest.objects.count() == 1
                 assert SupportRequest.objects.get().messages.filter(from_staff=True).count() == 1
+            if "catalog" in vertical.default_modules:
+                products = Product.objects.all()
+                assert products.count() == len(vertical.demo_products) > 0
+                assert all(with_availability(products).values_list("available", flat=True))
     out = io.StringIO()
     call_command("platform_urls", stdout=out)
     for tenant in demo:

@@ -20,5 +20,6 @@ MODULE = Module(
     ),
     personal_data="cabinet.catalog.selectors.personal_data",
     erase_personal_data="cabinet.catalog.services.erase_personal_data",
+    demo_content="cabinet.catalog.demo.seed_demo_content",
     order=20,
 )
