@@ -256,8 +256,8 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": 86400.0},
     "orders-place-recurring": {"task": "cabinet.orders.tasks.place_due_recurring_orders_everywhere",
                                "schedule": 900.0},
-    "api-idempotency-cleanup": {"task": "cabinet.apikeys.tasks.delete_old_idempotency_records_everywhere",
-                                "schedule": 3600.0},
+    "idempotency-cleanup": {"task": "cabinet.portal.tasks.delete_old_idempotency_records_everywhere",
+                            "schedule": 3600.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 

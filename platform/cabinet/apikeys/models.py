@@ -1,4 +1,4 @@
-"""API keys of customers and the stored answers of idempotent requests."""
+"""API keys of customers. (Stored answers of idempotent requests are a core model: portal.IdempotencyRecord.)"""
 
 from django.conf import settings
 from django.db import models
@@ -29,20 +29,3 @@ class ApiKey(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
-
-class IdempotencyRecord(models.Model):
-    """The first answer to a POST sent with an Idempotency-Key; a retry gets it back instead of a second write.
-    `response_status` is null while the first request is still running."""
-
-    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="idempotency_records")
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_key_once_per_api_key")]
-
-    def __str__(self) -> str:
-        return self.key

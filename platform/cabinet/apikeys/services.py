@@ -1,4 +1,4 @@
-"""Writes of the API module: keys (create, revoke, sign-in by key) and idempotency records."""
+"""Writes of the API module: keys (create, revoke, sign-in by key)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ApiKey, IdempotencyRecord
+from .models import ApiKey
 
 KEY_PREFIX = "kab"
 PREFIX_LENGTH = 8
@@ -23,7 +23,6 @@ SECRET_LENGTH = 32
 NAME_MAX_LENGTH = 60
 MAX_ACTIVE_KEYS = 10
 TOUCH_INTERVAL = timedelta(minutes=1)
-IDEMPOTENCY_RETENTION = timedelta(hours=24)
 _ALPHABET = string.ascii_lowercase + string.digits
 
 
@@ -116,28 +115,3 @@ def touch(api_key: ApiKey) -> None:
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOUCH_INTERVAL)).update(last_used_at=now)
     api_key.last_used_at = now
 
-
-def start_idempotent_request(api_key: ApiKey, key: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
-    """Claims `key` for this request. Returns (record, True) when this request is the first with the key;
-    otherwise (the earlier record, False). A parallel first request holding the key makes this one wait
-    on the unique index until it commits or rolls back."""
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.create(api_key=api_key, key=key, fingerprint=fingerprint), True
-    except IntegrityError:
-        return IdempotencyRecord.objects.get(api_key=api_key, key=key), False
-
-
-def finish_idempotent_request(record: IdempotencyRecord, status: int, body) -> None:
-    IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status, response_body=body)
-
-
-def release_idempotent_request(record: IdempotencyRecord) -> None:
-    """Frees the key when the request wrote nothing (an error), so the client may retry with it."""
-    IdempotencyRecord.objects.filter(pk=record.pk, response_status__isnull=True).delete()
-
-
-def delete_old_idempotency_records() -> int:
-    deleted, _by_model = IdempotencyRecord.objects.filter(
-        created_at__lt=timezone.now() - IDEMPOTENCY_RETENTION).delete()
-    return deleted

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -25,7 +25,7 @@ from cabinet.accounts.selectors import find_customer
 from tenants.models import Tenant
 from tenants.services import current_schema
 
-from .models import Branding, ModuleSwitch, StaffInvite
+from .models import Branding, IdempotencyRecord, ModuleSwitch, StaffInvite
 from .selectors import forget_portal_state
 
 
@@ -471,3 +471,35 @@ def _customers_by_contact(contacts: list[str]) -> dict[str, Any]:
         if person.phone and person.phone in keys:
             found[person.phone] = person
     return found
+
+
+# --- Idempotency ---------------------------------------------------------------------------------------------
+# The stored answers behind `cabinet.idempotency.idempotent`: claimed per customer and key, kept for a day.
+
+IDEMPOTENCY_RETENTION = timedelta(hours=24)
+
+
+def start_idempotent_request(user: Any, key: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
+    """Claims `key` of `user` for this request. Returns (record, True) when this request is the first with the
+    key; otherwise (the earlier record, False). A parallel first request holding the key makes this one wait
+    on the unique index until it commits or rolls back."""
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(user=user, key=key, fingerprint=fingerprint), True
+    except IntegrityError:
+        return IdempotencyRecord.objects.get(user=user, key=key), False
+
+
+def finish_idempotent_request(record: IdempotencyRecord, status: int, body: Any) -> None:
+    IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status, response_body=body)
+
+
+def release_idempotent_request(record: IdempotencyRecord) -> None:
+    """Frees the key when the request wrote nothing (an error), so the client may retry with it."""
+    IdempotencyRecord.objects.filter(pk=record.pk, response_status__isnull=True).delete()
+
+
+def delete_old_idempotency_records() -> int:
+    deleted, _by_model = IdempotencyRecord.objects.filter(
+        created_at__lt=timezone.now() - IDEMPOTENCY_RETENTION).delete()
+    return deleted

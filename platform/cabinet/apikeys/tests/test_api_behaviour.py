@@ -6,11 +6,12 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from cabinet.apikeys import tasks, throttling
-from cabinet.apikeys.models import IdempotencyRecord
+from cabinet.apikeys import throttling
+from cabinet.portal import tasks
+from cabinet.portal.models import IdempotencyRecord
 from cabinet.support.models import Request
 
-from .conftest import bearer, make_key, sign_in, switch_api, user
+from .conftest import bearer, make_key, make_user, sign_in, switch_api, user
 from .urls import IdempotentSupportRequests
 
 pytestmark = pytest.mark.django_db
@@ -120,29 +121,43 @@ def test_a_failed_first_request_frees_the_key(alpha, alpha_client, alpha_key):
 
 
 @pytest.mark.urls("cabinet.apikeys.tests.urls")
-def test_idempotency_keys_are_per_api_key_and_checked(alpha, alpha_client, alpha_key):
+def test_idempotency_keys_are_per_customer_and_checked(alpha, alpha_client, alpha_key):
     _api_key, raw_key = alpha_key
-    _other, other_raw = make_key(alpha, user(alpha, CUSTOMER), name="Second")
-    for raw in (raw_key, other_raw):
-        assert post_json(alpha_client, "/api/v1/test-support/", ORDER, HTTP_IDEMPOTENCY_KEY="same",
-                         **bearer(raw)).status_code == 201
+    _second, second_raw = make_key(alpha, user(alpha, CUSTOMER), name="Second")
+    # The customer's two keys share the customer's idempotency keys: a retry through another key replays.
+    first = post_json(alpha_client, "/api/v1/test-support/", ORDER, HTTP_IDEMPOTENCY_KEY="same", **bearer(raw_key))
+    again = post_json(alpha_client, "/api/v1/test-support/", ORDER, HTTP_IDEMPOTENCY_KEY="same",
+                      **bearer(second_raw))
+    assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert len(support_requests(alpha)) == 1
+    # Another customer's "same" is a different key.
+    _other, other_raw = make_key(alpha, make_user(alpha, "other@alpha.test"))
+    assert post_json(alpha_client, "/api/v1/test-support/", ORDER, HTTP_IDEMPOTENCY_KEY="same",
+                     **bearer(other_raw)).status_code == 201
     assert len(support_requests(alpha)) == 2
     too_long = post_json(alpha_client, "/api/v1/test-support/", ORDER, HTTP_IDEMPOTENCY_KEY="x" * 256,
                          **bearer(raw_key))
     assert too_long.status_code == 400 and "Idempotency-Key" in too_long.json()["errors"]
 
 
+@pytest.mark.urls("cabinet.apikeys.tests.urls")
+def test_idempotency_protects_clients_signed_in_by_session(alpha, alpha_client, api_on):
+    sign_in(alpha_client, alpha, CUSTOMER)
+    first = post_json(alpha_client, "/api/v1/test-support/", ORDER, HTTP_IDEMPOTENCY_KEY="s1")
+    again = post_json(alpha_client, "/api/v1/test-support/", ORDER, HTTP_IDEMPOTENCY_KEY="s1")
+    assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert support_requests(alpha) == ["Order 1"]
+
+
 def test_old_idempotency_records_are_cleaned_by_the_task(alpha, alpha_key):
     api_key, _raw = alpha_key
     with tenant_context(alpha):
-        old = IdempotencyRecord.objects.create(api_key=api_key, key="old", fingerprint="f", response_status=201)
+        old = IdempotencyRecord.objects.create(user=api_key.customer, key="old", fingerprint="f",
+                                               response_status=201)
         IdempotencyRecord.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
-        IdempotencyRecord.objects.create(api_key=api_key, key="fresh", fingerprint="f", response_status=201)
+        IdempotencyRecord.objects.create(user=api_key.customer, key="fresh", fingerprint="f", response_status=201)
+    # A core task: it cleans whether or not the API module is on (session clients use the records too).
     switch_api(alpha, enabled=False)
-    with tenant_context(alpha):
-        assert tasks.delete_old_idempotency_records() is None
-        assert IdempotencyRecord.objects.count() == 2
-    switch_api(alpha, enabled=True)
     with tenant_context(alpha):
         assert tasks.delete_old_idempotency_records() == 1
         assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]
