@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint bench-provisioning bench-portal messages clean-data
+.PHONY: run test lint bench-provisioning bench-portal bench-checkout messages clean-data
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ bench-provisioning: $(BIN)/.installed
 
 bench-portal: $(BIN)/.installed
 	$(BIN)/python benchmarks/portal.py
+
+# 200 buyers race for 50 units through Daphne; fails if anything is oversold or any answer is an error.
+bench-checkout: $(BIN)/.installed
+	$(BIN)/python benchmarks/checkout.py
 
 # After changing user-facing strings: refresh every catalogue (core and per app; each source file goes to
 # the nearest locale/ folder), translate the new entries in the .po files, then `make messages` again to
