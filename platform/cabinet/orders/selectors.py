@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from cabinet import pricing
 
-from .models import Order, OrderStatusChange
+from .models import Invoice, Order, OrderStatusChange
 from .services import PricedCartLines
 
 OPEN_STATUSES = (Order.Status.NEW, Order.Status.CONFIRMED, Order.Status.PACKED, Order.Status.SHIPPED)
@@ -53,3 +53,15 @@ def personal_data(user) -> dict[str, Any]:
          "lines": [{"name": line.name, "quantity": line.quantity, "total": str(line.total)}
                    for line in order.lines.all()]}
         for order in customer_orders(user).prefetch_related("lines")]}
+
+
+# --- Invoices ----------------------------------------------------------------------------------------------
+
+def customer_invoice(customer, pk: int) -> Invoice | None:
+    """The invoice `pk` of one of the customer's own orders, or None."""
+    return Invoice.objects.filter(pk=pk, order__customer=customer).first()
+
+
+def invoice_for_staff(pk: int) -> Invoice | None:
+    """Any invoice of the business (for staff who may see orders), or None."""
+    return Invoice.objects.filter(pk=pk).first()

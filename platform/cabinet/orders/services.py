@@ -329,6 +329,7 @@ def change_status(order: Order, status: str, by) -> Order:
                                              reference, None, warehouse_id=order.pickup_warehouse_id)
                 except catalog_services.NotEnoughStock as error:
                     raise ValidationError(error.messages, code="unavailable") from error
+            issue_invoice(order)
         elif status == Order.Status.SHIPPED:
             catalog_services.consume(reference)
         _record(order, status, by)
@@ -346,3 +347,73 @@ def erase_personal_data(user) -> None:
     """The orders stay with the business (its books need them); who received them and where goes."""
     Order.objects.filter(customer=user).update(recipient_name="", phone="", address="", comment="")
     Cart.objects.filter(customer=user).delete()
+
+
+# --- Invoices ----------------------------------------------------------------------------------------------
+
+# Kept with the block that uses them; the e-mail task is imported where it is queued (it imports this module).
+from django.core.mail import EmailMessage  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from cabinet.portal.selectors import portal_state  # noqa: E402
+
+from .invoice_pdf import invoice_filename, invoice_language, render_invoice_pdf  # noqa: E402
+from .models import Invoice, InvoiceCounter  # noqa: E402
+
+
+def issue_invoice(order: Order) -> Invoice:
+    """Gives a confirmed order its invoice: the next number of the tenant's sequence and the PDF, rendered
+    once and kept. Call it inside the transaction that confirms the order: the counter row stays locked
+    until that transaction ends, so a rolled-back confirmation gives its number back and numbers never skip
+    or repeat. An order that already has an invoice keeps it. The e-mail to the customer is queued on commit."""
+    from .tasks import email_invoice
+
+    with transaction.atomic():
+        # The order row lock makes a second call for the same order wait and then find the invoice.
+        order = (Order.objects.select_for_update(of=("self",)).select_related("customer", "pickup_warehouse")
+                 .get(pk=order.pk))
+        existing = Invoice.objects.filter(order=order).first()
+        if existing is not None:
+            return existing
+        # INSERT ... ON CONFLICT DO NOTHING: a missing counter row is made once, whoever comes first.
+        InvoiceCounter.objects.bulk_create([InvoiceCounter(pk=1, last_number=0)], ignore_conflicts=True)
+        counter = InvoiceCounter.objects.select_for_update().get(pk=1)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        invoice = Invoice(order=order, number=counter.last_number, issued_at=timezone.now(),
+                          currency=order.currency, total=order.total)
+        invoice.pdf = render_invoice_pdf(invoice)
+        invoice.save()
+        email_invoice.delay_on_commit(invoice.pk)
+    return invoice
+
+
+def send_invoice_email(invoice_id: int, site_url: str) -> bool:
+    """E-mails the invoice's PDF with a link to the order to its customer in their language, once: the
+    invoice row is locked while sending and `emailed_at` set in the same transaction. Returns whether a mail
+    went out; a customer without an e-mail address (or no longer active) gets none. A failing mail server
+    raises (the task retries)."""
+    from django.urls import reverse
+
+    with transaction.atomic():
+        invoice = (Invoice.objects.select_for_update(of=("self",)).select_related("order__customer")
+                   .filter(pk=invoice_id).first())
+        if invoice is None or invoice.emailed_at is not None:
+            return False
+        customer = invoice.order.customer
+        if not customer.email or not customer.is_active:
+            logger.info("invoice %s not e-mailed: customer %s has no e-mail address", invoice.pk, customer.pk)
+            return False
+        with translation.override(invoice_language(invoice.order)):
+            context = {"invoice": invoice, "order": invoice.order, "customer": customer,
+                       "portal_name": portal_state().branding.get("portal_name", ""),
+                       "order_url": site_url + reverse("orders:detail", args=[invoice.order.pk])}
+            subject = " ".join(render_to_string("orders/email/invoice_subject.txt", context).split())
+            body = render_to_string("orders/email/invoice.txt", context)
+        message = EmailMessage(subject, body, None, [customer.email])
+        message.attach(invoice_filename(invoice), bytes(invoice.pdf), "application/pdf")
+        message.send(fail_silently=False)
+        invoice.emailed_at = timezone.now()
+        invoice.save(update_fields=["emailed_at"])
+    return True

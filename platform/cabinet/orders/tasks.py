@@ -1,0 +1,32 @@
+"""Background work of orders. Each per-tenant task runs inside one tenant's schema (tenant-schemas-celery
+carries it); the "everywhere" tasks run by beat in the public schema and queue them per tenant."""
+
+import logging
+import smtplib
+
+from django.db import connection
+
+from cabinet.celery import app
+from cabinet.portal.gating import module_task
+
+from . import services
+
+# --- Invoices ----------------------------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+@app.task(bind=True, ignore_result=True, autoretry_for=(OSError, smtplib.SMTPException), max_retries=5,
+          retry_backoff=True, retry_backoff_max=600, retry_jitter=True)
+@module_task("orders")
+def email_invoice(self, invoice_id: int) -> bool:
+    """Sends the customer the PDF of a new invoice (once: a sent invoice is skipped). A failing mail server
+    is logged and retried with growing pauses."""
+    from tenants.services import tenant_url
+
+    try:
+        return services.send_invoice_email(invoice_id, tenant_url(connection.tenant))
+    except (OSError, smtplib.SMTPException):
+        logger.warning("invoice %s: e-mail failed (attempt %s of %s)", invoice_id, self.request.retries + 1,
+                       self.max_retries + 1, exc_info=True)
+        raise
