@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cabinet.catalog.models import Warehouse
 
-from .models import Order
+from .models import Order, RecurringOrder
 
 
 class CheckoutForm(forms.Form):
@@ -24,3 +24,38 @@ class CheckoutForm(forms.Form):
         if not points.exists():
             self.fields["delivery_method"].choices = [(Order.Delivery.DELIVERY, Order.Delivery.DELIVERY.label)]
             del self.fields["pickup_warehouse"]
+
+
+# --- Repeat and recurring ----------------------------------------------------------------------------------
+
+WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+            (5, _("Saturday")), (6, _("Sunday"))]
+
+
+class RecurringScheduleForm(forms.Form):
+    """How often a recurring order is placed: every week or 2 weeks on a weekday, or monthly on day 1–28."""
+
+    period = forms.ChoiceField(label=_("Repeat"), choices=RecurringOrder.Period.choices, widget=forms.RadioSelect,
+                               initial=RecurringOrder.Period.MONTHLY)
+    weekday = forms.TypedChoiceField(label=_("On (weekly and every 2 weeks)"), choices=WEEKDAYS, coerce=int,
+                                     required=False, empty_value=None)
+    day_of_month = forms.IntegerField(label=_("On day of the month (monthly)"), min_value=1, max_value=28,
+                                      required=False, help_text=_("From 1 to 28, so every month has it."))
+
+    def clean(self):
+        cleaned = super().clean()
+        period = cleaned.get("period")
+        if period == RecurringOrder.Period.MONTHLY and cleaned.get("day_of_month") is None \
+                and "day_of_month" not in self.errors:
+            self.add_error("day_of_month", _("Choose a day from 1 to 28."))
+        if period in (RecurringOrder.Period.WEEKLY, RecurringOrder.Period.BIWEEKLY) \
+                and cleaned.get("weekday") is None and "weekday" not in self.errors:
+            self.add_error("weekday", _("Choose a day of the week."))
+        return cleaned
+
+
+class RecurringEditForm(RecurringScheduleForm, CheckoutForm):
+    """Schedule and receiving of a recurring order; its lines come as quantity-<line id> and remove fields."""
+
+    field_order = ["period", "weekday", "day_of_month", "recipient_name", "phone", "delivery_method", "address",
+                   "pickup_warehouse", "comment"]

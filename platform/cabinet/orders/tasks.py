@@ -11,6 +11,46 @@ from cabinet.portal.gating import module_task
 
 from . import services
 
+# --- Recurring orders --------------------------------------------------------------------------------------
+
+def _business_schemas() -> list[str]:
+    from tenants.models import Tenant
+
+    return list(Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, status=Tenant.Status.ACTIVE)
+                .values_list("schema_name", flat=True))
+
+
+@app.task(ignore_result=True)
+@module_task("orders")
+def place_due_recurring_orders() -> int:
+    """Places the tenant's active recurring orders due today (in the business's time zone)."""
+    return services.place_due_recurring(services.local_today())
+
+
+@app.task(ignore_result=True)
+def place_due_recurring_orders_everywhere() -> int:
+    """Run by beat in the public schema: queues the per-tenant task in every active tenant's schema
+    (where orders are off, that task does nothing)."""
+    from django_tenants.utils import schema_context
+
+    schemas = _business_schemas()
+    for schema in schemas:
+        with schema_context(schema):
+            place_due_recurring_orders.delay()
+    return len(schemas)
+
+
+@app.task(ignore_result=True, autoretry_for=(OSError, smtplib.SMTPException), max_retries=5,
+          retry_backoff=True)
+@module_task("orders")
+def email_recurring_result(run_id: int) -> bool:
+    """Tells the customer what a recurring run placed, or why it placed nothing. A failing mail server is
+    retried with growing pauses."""
+    from tenants.services import tenant_url
+
+    return services.send_recurring_result(run_id, tenant_url(connection.tenant))
+
+
 # --- Invoices ----------------------------------------------------------------------------------------------
 
 logger = logging.getLogger(__name__)
