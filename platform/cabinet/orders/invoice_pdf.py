@@ -38,7 +38,7 @@ def business_details() -> dict:
     tenant_name = getattr(getattr(connection, "tenant", None), "name", "") or ""
     portal_name = branding.get("portal_name", "")
     return {"name": tenant_name or portal_name,
-            "portal_name": portal_name if portal_name and portal_name != tenant_name else "",
+            "portal_name": portal_name if tenant_name and portal_name != tenant_name else "",
             "addresses": branding.get("addresses", []), "phones": branding.get("phones", []),
             "working_hours": branding.get("working_hours", "")}
 
