@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import Module, NavEntry
+from cabinet.registry import ManageEntry, Module, NavEntry
 
 MODULE = Module(
     key="orders",
@@ -14,6 +14,8 @@ MODULE = Module(
     api_urls="cabinet.orders.api_urls",
     dashboard_card="cabinet.orders.cards.dashboard_card",
     nav=(NavEntry(_("Cart"), "cart", icon="cart"), NavEntry(_("My orders"), "list", icon="list")),
+    manage_nav=(ManageEntry(_("Orders"), "queue", roles=("owner", "manager", "operator"), icon="cart"),
+                ManageEntry(_("Discounts"), "discounts", roles=("owner", "manager"), icon="star")),
     depends_on=("catalog",),
     personal_data="cabinet.orders.selectors.personal_data",
     erase_personal_data="cabinet.orders.services.erase_personal_data",

@@ -604,6 +604,8 @@ def place_recurring(recurring, today: date):
             items = list(recurring.lines.select_related("product").order_by("id"))
             off_sale = [_("%(name)s is no longer on sale.") % {"name": line.product.name}
                         for line in items if not line.product.is_active]
+            if not items:
+                off_sale = [_("There are no goods left in this recurring order.")]
             try:
                 if off_sale:
                     raise ValidationError({"lines": off_sale})
