@@ -31,6 +31,9 @@ class NavEntry:
     url_name: str
     icon: str = ""
     login_required: bool = True
+    # Other pages of the module that count as this entry in the header ("*": every page no entry names).
+    # A module with one entry owns all its pages.
+    current_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,9 @@ def customer_orders(customer) -> QuerySet[Order]:
 
 
 def customer_order(customer, pk: int) -> Order | None:
-    return (Order.objects.filter(customer=customer, pk=pk).select_related("pickup_warehouse")
-            .prefetch_related("lines").first())
+    # The invoice comes along without its PDF bytes: the page only links to them.
+    return (Order.objects.filter(customer=customer, pk=pk).select_related("pickup_warehouse", "invoice")
+            .defer("invoice__pdf").prefetch_related("lines").first())
 
 
 def timeline(order: Order) -> QuerySet[OrderStatusChange]:
@@ -66,7 +67,14 @@ def personal_data(user) -> dict[str, Any]:
          "comment": order.comment, "created_at": order.created_at.isoformat(),
          "lines": [{"name": line.name, "quantity": line.quantity, "total": str(line.total)}
                    for line in order.lines.all()]}
-        for order in customer_orders(user).prefetch_related("lines")]}
+        for order in customer_orders(user).prefetch_related("lines")],
+        "recurring_orders": [
+            {"period": recurring.period, "day_of_month": recurring.day_of_month, "weekday": recurring.weekday,
+             "next_run_on": recurring.next_run_on.isoformat(), "status": recurring.status,
+             "recipient_name": recurring.recipient_name, "phone": recurring.phone, "address": recurring.address,
+             "comment": recurring.comment,
+             "lines": [{"name": line.product.name, "quantity": line.quantity} for line in recurring.lines.all()]}
+            for recurring in RecurringOrder.objects.filter(customer=user).prefetch_related("lines__product")]}
 
 
 # --- Staff -------------------------------------------------------------------------------------------------

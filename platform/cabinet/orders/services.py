@@ -357,6 +357,8 @@ def _record(order: Order, status: str, by) -> None:
 def erase_personal_data(user) -> None:
     """The orders stay with the business (its books need them); who received them and where goes."""
     Order.objects.filter(customer=user).update(recipient_name="", phone="", address="", comment="")
+    RecurringOrder.objects.filter(customer=user).update(
+        status=RecurringOrder.Status.STOPPED, recipient_name="", phone="", address="", comment="")
     Cart.objects.filter(customer=user).delete()
 
 

@@ -24,11 +24,22 @@ def platform(request):
 
 def _portal_nav(request, state):
     signed_in = request.user.is_authenticated
+    match = request.resolver_match
+    here = (match.namespace, match.url_name) if match else ("", "")
     return [
-        {"module": module.key, "label": entry.label, "url": f"{module.key}:{entry.url_name}", "icon": entry.icon}
+        {"module": module.key, "label": entry.label, "url": f"{module.key}:{entry.url_name}", "icon": entry.icon,
+         "current": here[0] == module.key and _is_current(module, entry, here[1])}
         for module in registry.modules().values() if state.is_enabled(module.key)
         for entry in module.nav if signed_in or not entry.login_required
     ]
+
+
+def _is_current(module, entry, url_name: str) -> bool:
+    """Whether the page `url_name` of the module belongs to this navigation entry (one entry is marked)."""
+    if url_name == entry.url_name or url_name in entry.current_for or len(module.nav) == 1:
+        return True
+    named = {e.url_name for e in module.nav} | {name for e in module.nav for name in e.current_for}
+    return "*" in entry.current_for and url_name not in named
 
 
 def _manage_nav(request, state):

@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 
 from cabinet.catalog import services as catalog_services
 from cabinet.catalog.models import Product, Reservation, Warehouse
-from cabinet.orders import services, tasks
+from cabinet.orders import selectors, services, tasks
 from cabinet.orders.models import Order, RecurringOrder, RecurringRun
 from cabinet.portal.services import set_module_enabled
 
@@ -197,6 +197,21 @@ class TestBeat:
             recurring.refresh_from_db()
             assert recurring.status == "stopped" and not RecurringRun.objects.exists()
         assert mail.outbox == []
+
+    def test_export_has_recurring_orders_and_erasure_clears_their_delivery(self, alpha, shop):
+        recurring = recurring_for(alpha, place(alpha, CUSTOMER, [(shop["tea"], 2)]))
+        with tenant_context(alpha):
+            customer = user(alpha, CUSTOMER)
+            exported = selectors.personal_data(customer)["recurring_orders"]
+            assert exported == [{
+                "period": "weekly", "day_of_month": None, "weekday": 0, "next_run_on": MONDAY.isoformat(),
+                "status": "active", "recipient_name": "Ann", "phone": "+380501234567",
+                "address": "Kyiv, Main street 1", "comment": "Ring twice",
+                "lines": [{"name": "Sencha", "quantity": 2}]}]
+            services.erase_personal_data(customer)
+            recurring.refresh_from_db()
+            assert (recurring.status, recurring.recipient_name, recurring.phone, recurring.address,
+                    recurring.comment) == ("stopped", "", "", "", "")
 
     def test_success_email_lists_what_was_placed_with_total_and_link(self, alpha, shop, sent,
                                                                      django_capture_on_commit_callbacks):
