@@ -114,6 +114,25 @@ class AccountNumber(models.Model):
         return self.number
 
 
+class CustomerGroup(models.Model):
+    """A named set of customers the business keeps (wholesale partners, staff of a partner, VIP guests), e.g.
+    for discount rules. `key` is fixed at creation, so renaming a group never detaches what refers to it."""
+
+    name = models.CharField(_("name"), max_length=60)
+    key = models.SlugField(_("key"), max_length=70, unique=True)
+    members = models.ManyToManyField(User, related_name="customer_groups", blank=True, verbose_name=_("members"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("name"), name="customer_group_name_unique_ci")]
+        ordering = ["name"]
+        verbose_name = _("customer group")
+        verbose_name_plural = _("customer groups")
+
+    def __str__(self):
+        return self.name
+
+
 class DeliveryAddress(models.Model):
     """One of a customer's delivery addresses; exactly one of them is the default (services keep it so,
     the partial unique constraint makes two defaults impossible)."""

@@ -69,6 +69,13 @@ def find_customer(identifier: str) -> User | None:
                  if u.role == User.Role.CUSTOMER and u.is_active), None)
 
 
+def customer_group_keys(user) -> frozenset[str]:
+    """The keys of the customer groups `user` belongs to (the discount engine matches rules on them)."""
+    if user is None or not getattr(user, "pk", None):
+        return frozenset()
+    return frozenset(user.customer_groups.values_list("key", flat=True))
+
+
 def email_taken(address: str, exclude_user: User | None = None) -> bool:
     users = User.objects.filter(email__iexact=address.strip())
     if exclude_user is not None:

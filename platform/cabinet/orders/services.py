@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabinet import pricing
+from cabinet.accounts.selectors import customer_group_keys
 from cabinet.catalog import services as catalog_services
 from cabinet.catalog.models import Product, Reservation, Warehouse
 
@@ -145,7 +146,7 @@ def price_lines(customer, lines: list[CartLine], *, now: datetime | None = None)
     currency = lines[0].product.currency
     engine_lines = [pricing.CartLine(product_id=line.product_id, category_id=line.product.category_id,
                                      quantity=line.quantity, unit_price=line.product.price) for line in lines]
-    context = pricing.PricingContext(now=now or timezone.now(), customer_groups=frozenset(),
+    context = pricing.PricingContext(now=now or timezone.now(), customer_groups=customer_group_keys(customer),
                                      is_first_order=is_first_order(customer))
     return PricedCartLines(lines=lines, priced=pricing.price_cart(engine_lines, currency, context, active_rules()))
 

@@ -227,6 +227,15 @@ class AccountNumberForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AccountNumber.Kind.choices)
 
 
+class CustomerGroupForm(forms.Form):
+    name = forms.CharField(label=_("Group name"), max_length=60,
+                           help_text=_("E.g. “Partners” or “VIP guests”. Discount rules can target a group."))
+
+
+class GroupMemberForm(forms.Form):
+    customer = forms.CharField(label=_("Customer's e-mail, phone or number"), max_length=200)
+
+
 class NumbersImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_(
         "UTF-8, first line: email (or phone), number, kind. Kind is “contract” or “account”; "

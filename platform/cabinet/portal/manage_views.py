@@ -20,6 +20,8 @@ from .forms import (
     AcceptInviteForm,
     AccountNumberForm,
     BrandingForm,
+    CustomerGroupForm,
+    GroupMemberForm,
     InviteForm,
     NumbersImportForm,
     StaffRoleForm,
@@ -233,6 +235,72 @@ def number_remove(request, number_id):
     else:
         messages.success(request, _("The number was removed."))
     return redirect(request.POST.get("back") if _is_local(request.POST.get("back")) else "portal:manage-customers")
+
+
+@role_required(*OWNER_AND_MANAGER)
+@require_http_methods(["GET", "POST"])
+def customer_groups(request):
+    """The business's customer groups; create one."""
+    form = CustomerGroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.create_customer_group(form.cleaned_data["name"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Group “%(name)s” created. Add its members now.") % {"name": group.name})
+            return redirect("portal:manage-customer-group", pk=group.pk)
+    return render(request, "portal/manage_customer_groups.html", {
+        "groups": selectors.customer_groups(), "form": form}, status=400 if form.errors else 200)
+
+
+@role_required(*OWNER_AND_MANAGER)
+@require_http_methods(["GET", "POST"])
+def customer_group(request, pk):
+    """One group: rename, add and remove members, delete."""
+    group = selectors.customer_groups().filter(pk=pk).first()
+    if group is None:
+        raise Http404
+    action = request.POST.get("action") if request.method == "POST" else None
+    rename_form = CustomerGroupForm(request.POST if action == "rename" else None, initial={"name": group.name})
+    member_form = GroupMemberForm(request.POST if action == "add" else None)
+    try:
+        if action == "rename" and rename_form.is_valid():
+            services.rename_customer_group(group, rename_form.cleaned_data["name"])
+            messages.success(request, _("The group is renamed."))
+            return redirect("portal:manage-customer-group", pk=group.pk)
+        if action == "add" and member_form.is_valid():
+            customer = services.add_to_customer_group(group, member_form.cleaned_data["customer"])
+            messages.success(request, _("%(name)s added.") % {"name": customer.display_name})
+            return redirect("portal:manage-customer-group", pk=group.pk)
+        if action == "remove":
+            services.remove_from_customer_group(group, request.POST.get("member"))
+            messages.success(request, _("Removed from the group."))
+            return redirect("portal:manage-customer-group", pk=group.pk)
+        if action == "delete":
+            if request.POST.get("confirm") != "on":
+                raise ValidationError(_("Tick the box to confirm the deletion."))
+            services.delete_customer_group(group)
+            messages.success(request, _("Group “%(name)s” deleted.") % {"name": group.name})
+            return redirect("portal:manage-customer-groups")
+    except ValidationError as error:
+        if action in ("remove", "delete"):
+            messages.error(request, _messages_of(error))
+            return redirect("portal:manage-customer-group", pk=group.pk)
+        _add_errors(rename_form if action == "rename" else member_form, error)
+    page = Paginator(selectors.customer_group_members(group), CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    invalid = rename_form.errors or member_form.errors or (action and action not in ("rename", "add"))
+    return render(request, "portal/manage_customer_group.html", {
+        "group": group, "page": page, "rename_form": rename_form, "member_form": member_form,
+    }, status=400 if invalid else 200)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
 
 
 def _is_local(url) -> bool:

@@ -170,3 +170,16 @@ def contrast_report(colour: str) -> dict[str, Any]:
         "text_on": colours.text_colour_on(colour),
         "on_ratio_text": f"{colours.best_contrast(colour):.1f}:1",
     }
+
+
+def customer_groups():
+    """The business's customer groups with their number of members, by name."""
+    from django.db.models import Count
+
+    from cabinet.accounts.models import CustomerGroup
+
+    return CustomerGroup.objects.annotate(member_count=Count("members")).order_by("name")
+
+
+def customer_group_members(group):
+    return group.members.order_by("full_name", "email", "id")

@@ -382,6 +382,65 @@ def remove_account_number(number_id: int) -> None:
         raise ValidationError(_("This number was already removed."))
 
 
+# --- Customer groups ---------------------------------------------------------------------------------------
+
+def _group_name(name: Any, exclude_pk: int | None = None) -> str:
+    from cabinet.accounts.models import CustomerGroup
+
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise ValidationError({"name": [_("Name the group.")]})
+    if len(name) > 60:
+        raise ValidationError({"name": [_("Keep the name under 60 characters.")]})
+    if CustomerGroup.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"name": [_("Another group already has this name.")]})
+    return name
+
+
+def create_customer_group(name: Any) -> Any:
+    from cabinet.accounts.models import CustomerGroup
+
+    name = _group_name(name)
+    try:
+        with transaction.atomic():
+            return CustomerGroup.objects.create(name=name, key=f"group-{secrets.token_hex(5)}")
+    except IntegrityError:  # created by someone else a moment ago
+        raise ValidationError({"name": [_("Another group already has this name.")]}) from None
+
+
+def rename_customer_group(group: Any, name: Any) -> Any:
+    group.name = _group_name(name, exclude_pk=group.pk)
+    group.save(update_fields=["name"])
+    return group
+
+
+def delete_customer_group(group: Any) -> None:
+    """Deletes the group and its memberships; rules that named it simply stop applying to anyone."""
+    group.delete()
+
+
+def add_to_customer_group(group: Any, identifier: Any) -> Any:
+    """Adds the customer with this e-mail, phone or contract number; returns the customer."""
+    customer = find_customer(str(identifier or "").strip()[:200])
+    if customer is None:
+        raise ValidationError({"customer": [_("No customer has this e-mail, phone or number.")]})
+    if group.members.filter(pk=customer.pk).exists():
+        raise ValidationError({"customer": [_("%(name)s is already in this group.") % {
+            "name": customer.display_name}]})
+    group.members.add(customer)
+    return customer
+
+
+def remove_from_customer_group(group: Any, customer_id: Any) -> None:
+    try:
+        customer_id = int(customer_id)
+    except (TypeError, ValueError):
+        customer_id = 0
+    if not group.members.filter(pk=customer_id).exists():
+        raise ValidationError(_("This customer is not in the group."))
+    group.members.remove(customer_id)
+
+
 @dataclass
 class ImportReport(csv_io.CsvReport):
     """What an import of numbers found and did."""

@@ -16,6 +16,8 @@ urlpatterns = [
     path("manage/customers/import/", manage_views.numbers_import, name="manage-numbers-import"),
     path("manage/customers/numbers/<int:number_id>/remove/", manage_views.number_remove,
          name="manage-number-remove"),
+    path("manage/customers/groups/", manage_views.customer_groups, name="manage-customer-groups"),
+    path("manage/customers/groups/<int:pk>/", manage_views.customer_group, name="manage-customer-group"),
     path("manage/staff/", manage_views.staff, name="manage-staff"),
     path("manage/staff/<int:member_id>/role/", manage_views.staff_role, name="manage-staff-role"),
     path("manage/staff/<int:member_id>/active/", manage_views.staff_active, name="manage-staff-active"),
