@@ -76,6 +76,13 @@ def customer_group_keys(user) -> frozenset[str]:
     return frozenset(user.customer_groups.values_list("key", flat=True))
 
 
+def customer_group_choices() -> list[tuple[str, str]]:
+    """(key, name) of the business's customer groups, for forms that pick one."""
+    from .models import CustomerGroup
+
+    return list(CustomerGroup.objects.order_by("name").values_list("key", "name"))
+
+
 def email_taken(address: str, exclude_user: User | None = None) -> bool:
     users = User.objects.filter(email__iexact=address.strip())
     if exclude_user is not None:

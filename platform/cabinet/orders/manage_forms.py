@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cabinet.accounts.selectors import customer_group_choices
 from cabinet.catalog.models import Category, Product
 
 from . import services
@@ -124,7 +125,6 @@ class DiscountRuleForm(forms.ModelForm):
                           "in this currency."),
             "min_quantity": _("Quantity break only: the number of units of one item from which it applies."),
             "threshold": _("Cart total only: the order sum from which the discount applies."),
-            "customer_group": _("Customer group only."),
             "daily_start": _("Time window only, with “daily until”; hours past midnight are allowed."),
             "daily_end": _("Time window only."),
         }
@@ -141,6 +141,12 @@ class DiscountRuleForm(forms.ModelForm):
                     self.initial[name] = timezone.make_naive(moment, zone)
         for name in ("kind", "scope", "value_type"):
             self.fields[name].widget.attrs["data-rule-switch"] = name
+        groups = customer_group_choices()
+        if rule.customer_group and rule.customer_group not in dict(groups):
+            groups.append((rule.customer_group, _("(a deleted group)")))
+        self.fields["customer_group"] = forms.ChoiceField(
+            label=_("Customer group"), required=False, choices=[("", "—"), *groups],
+            help_text=_("Customer group only. Groups and their members are kept under Customers → Customer groups."))
 
     def clean_time_zone(self):
         name = (self.cleaned_data.get("time_zone") or "").strip() or "UTC"

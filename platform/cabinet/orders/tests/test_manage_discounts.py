@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_tenants.utils import tenant_context
 
+from cabinet.accounts.models import CustomerGroup
 from cabinet.catalog.models import Category
 from cabinet.catalog.services import delete_product
 from cabinet.orders import services
@@ -194,9 +195,9 @@ INVALID = [
     ({"threshold": "0"}, "threshold", "Enter the order sum from which the discount applies (above 0)."),
     ({"kind": "first_order"}, "threshold", "Only a cart total discount has a threshold."),
     ({"kind": "customer_group", "threshold": ""}, "customer_group", "Enter the customer group."),
-    ({"kind": "customer_group", "threshold": "", "customer_group": "   "}, "customer_group",
-     "Enter the customer group."),
-    ({"customer_group": "vip"}, "customer_group", "Only a customer group discount has a group."),
+    ({"kind": "customer_group", "threshold": "", "customer_group": "   "}, "customer_group", None),
+    ({"kind": "customer_group", "threshold": "", "customer_group": "no-such-group"}, "customer_group", None),
+    ({"customer_group": "GROUP"}, "customer_group", "Only a customer group discount has a group."),
     ({"starts_at": "2030-01-01T10:00"}, "starts_at", "Only a time window discount has dates, weekdays and hours."),
     ({"weekdays": ["1"]}, "starts_at", "Only a time window discount has dates, weekdays and hours."),
     ({"kind": "time_window", "threshold": ""}, "starts_at",
@@ -229,6 +230,9 @@ def test_every_rule_the_engine_refuses_is_refused_with_nothing_saved(alpha, owne
             data[name] = [goods["tea"].pk]
         elif value == "CATEGORY":
             data[name] = [goods["category"].pk]
+        elif value == "GROUP":
+            with tenant_context(alpha):
+                data[name] = CustomerGroup.objects.create(name="VIP", key="vip").key
     response = owner_client.post(NEW, data)
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -238,6 +242,22 @@ def test_every_rule_the_engine_refuses_is_refused_with_nothing_saved(alpha, owne
         assert message in text_of(response)
     with tenant_context(alpha):
         assert not DiscountRule.objects.exists()
+
+
+def test_a_customer_group_rule_picks_one_of_the_business_groups(alpha, owner_client):
+    with tenant_context(alpha):
+        CustomerGroup.objects.create(name="Partners", key="group-partners")
+    form_page = text_of(owner_client.get(NEW))
+    assert "Partners" in form_page
+    response = owner_client.post(NEW, {**BASE, "title": "Partner price", "kind": "customer_group", "threshold": "",
+                                       "customer_group": "group-partners"})
+    assert response.status_code == 302
+    with tenant_context(alpha):
+        rule = DiscountRule.objects.get()
+        assert (rule.kind, rule.customer_group) == ("customer_group", "group-partners")
+        CustomerGroup.objects.all().delete()
+    # A rule whose group was deleted still opens, naming what happened.
+    assert "(a deleted group)" in text_of(owner_client.get(f"{LIST}{rule.pk}/"))
 
 
 def test_editing_into_an_invalid_rule_keeps_the_saved_one(alpha, owner_client, goods):
