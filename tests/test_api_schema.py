@@ -84,8 +84,8 @@ def api_schema(in_process_app, raw_key):
 
 def operations(loaded):
     found = []
-    # Only the public API: the schema generator also sees DRF views elsewhere on the host (the CMS admin's).
-    for result in loaded.include(path_regex=r"^/api/v1/").get_all_operations():
+    assert all(path.startswith("/api/v1/") for path in loaded.raw_schema["paths"])
+    for result in loaded.get_all_operations():
         found.append(result.ok())  # a schema error fails here
     return found
 

@@ -43,7 +43,7 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="sunny-resort", demo_name="Sunny Resort",
             demo_customers=(("Anna Petrova", "anna@guest.demo"), ("Mark Stone", "mark@guest.demo"),
                             ("Olena Shevchenko", "olena@guest.demo")),
-            default_modules=("catalog", "support", "news", "feedback"),
+            default_modules=("catalog", "orders", "support", "news", "feedback"),
             default_settings={"support": {"topics": "Booking\nRoom and services\nBilling and payment\nComplaint\nOther"}},
             welcome_text=_("Welcome! Book your stay, follow our news and write to the front desk any time."),
             demo_products=(
@@ -72,7 +72,7 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="metro-wholesale", demo_name="Metro Wholesale",
             demo_customers=(("Green Grocer LLC", "buyer@greengrocer.demo"), ("Corner Cafe", "orders@cornercafe.demo"),
                             ("Hotel Lviv", "supply@hotellviv.demo"), ("Dom Market", "zakupki@dommarket.demo")),
-            default_modules=("catalog", "documents", "support"),
+            default_modules=("catalog", "orders", "api", "documents", "support"),
             default_settings={"support": {"topics": "Order\nDelivery\nInvoice and payment\nReturns and claims\nOther"}},
             welcome_text=_("Purchase orders, invoices and contract documents for our partner companies."),
             demo_products=(
@@ -89,7 +89,7 @@ VERTICALS: dict[str, Vertical] = {
             order_noun=_("report"), order_noun_plural=_("reports"),
             demo_slug="coffee-franchise", demo_name="Coffee Franchise",
             demo_customers=(("Kyiv Podil point", "podil@coffee.demo"), ("Warsaw Centrum point", "centrum@coffee.demo")),
-            default_modules=("catalog", "documents", "support", "news", "feedback"),
+            default_modules=("catalog", "orders", "documents", "support", "news", "feedback"),
             default_settings={"support": {"topics": "Supplies\nReports\nEquipment\nTraining\nOther"}},
             welcome_text=_("Reports, standards and news of the network for every franchisee."),
             demo_products=(

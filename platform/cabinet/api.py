@@ -34,8 +34,9 @@ schema_view = SpectacularAPIView.as_view()
 
 
 def only_enabled_modules(endpoints, **kwargs):
-    """drf-spectacular preprocessing hook: the schema of a tenant lists only the API routes of its
-    switched-on modules (the others answer 404 anyway)."""
+    """drf-spectacular preprocessing hook: the schema of a tenant lists only the public API under /api/v1/
+    (not DRF views elsewhere on the host, such as the CMS admin's) and only its switched-on modules' routes
+    (the others answer 404 anyway)."""
     from cabinet.portal.selectors import portal_state
     from tenants.services import current_schema
 
@@ -43,4 +44,5 @@ def only_enabled_modules(endpoints, **kwargs):
         return endpoints
     state = portal_state()
     hidden = tuple(f"/api/v1/{key}/" for key in registry.modules() if not state.is_enabled(key))
-    return [endpoint for endpoint in endpoints if not endpoint[0].startswith(hidden)]
+    return [endpoint for endpoint in endpoints
+            if endpoint[0].startswith("/api/v1/") and not endpoint[0].startswith(hidden)]

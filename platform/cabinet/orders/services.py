@@ -7,20 +7,26 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cabinet import pricing
 from cabinet.accounts.selectors import customer_group_keys
 from cabinet.catalog import services as catalog_services
 from cabinet.catalog.models import Product, Reservation, Warehouse
+from cabinet.portal.selectors import portal_state
 
+from .invoice_pdf import invoice_filename, invoice_language, render_invoice_pdf
 from .models import (
     MAX_QUANTITY,
     Cart,
     CartLine,
     DiscountRule,
+    Invoice,
+    InvoiceCounter,
     Order,
     OrderLine,
     OrderStatusChange,
@@ -287,7 +293,7 @@ def _place(customer, lines: list[CartLine], fields: dict[str, Any], placed_via: 
                                  warehouse_id=fields["pickup_warehouse"].pk if fields["pickup_warehouse"] else None)
     except catalog_services.NotEnoughStock as error:
         # The caller's atomic block rolls the order row back with this exception.
-        raise ValidationError(error.messages, code="unavailable") from error
+        raise ValidationError([ValidationError(m, code="unavailable") for m in error.messages]) from error
     per_line, cart_level = _explanations_by_product(priced)
     OrderLine.objects.bulk_create([
         OrderLine(order=order, product=line.product, name=line.product.name, sku=line.product.sku or "",
@@ -340,7 +346,7 @@ def change_status(order: Order, status: str, by) -> Order:
                     catalog_services.reserve([(line.product_id, line.quantity) for line in order.lines.all()],
                                              reference, None, warehouse_id=order.pickup_warehouse_id)
                 except catalog_services.NotEnoughStock as error:
-                    raise ValidationError(error.messages, code="unavailable") from error
+                    raise ValidationError([ValidationError(m, code="unavailable") for m in error.messages]) from error
             issue_invoice(order)
         elif status == Order.Status.SHIPPED:
             catalog_services.consume(reference)
@@ -384,7 +390,7 @@ def repeat_order(customer, order: Order) -> list[Change]:
     product: not on sale, fewer available (the cart's own units count), another currency than the cart →
     left out or reduced; a new price is reported. Returns what differs from the order; [] means every line
     went in as it was, at the same price."""
-    from cabinet.catalog.selectors import available
+    from cabinet.catalog.selectors import available  # catalog is a declared dependency
     from cabinet.money import format_money
 
     changes: list[Change] = []
@@ -660,7 +666,6 @@ def send_recurring_result(run_id: int, site_url: str) -> bool:
     from django.urls import reverse
     from django.utils import translation
 
-    from cabinet.portal.selectors import portal_state
 
     run = (RecurringRun.objects.select_related("recurring__customer", "order").filter(pk=run_id).first())
     if run is None or not run.recurring.customer.email or not run.recurring.customer.is_active:
@@ -680,17 +685,6 @@ def send_recurring_result(run_id: int, site_url: str) -> bool:
 
 
 # --- Invoices ----------------------------------------------------------------------------------------------
-
-# Kept with the block that uses them; the e-mail task is imported where it is queued (it imports this module).
-from django.core.mail import EmailMessage  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
-from django.utils import translation  # noqa: E402
-
-from cabinet.portal.selectors import portal_state  # noqa: E402
-
-from .invoice_pdf import invoice_filename, invoice_language, render_invoice_pdf  # noqa: E402
-from .models import Invoice, InvoiceCounter  # noqa: E402
-
 
 def issue_invoice(order: Order) -> Invoice:
     """Gives a confirmed order its invoice: the next number of the tenant's sequence and the PDF, rendered
