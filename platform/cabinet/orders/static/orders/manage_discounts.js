@@ -29,6 +29,10 @@
       block.hidden = !show;
       block.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !show; });
     });
+    // A section whose every field belongs to other kinds is hidden whole, heading included.
+    form.querySelectorAll("[data-rule-section]").forEach(function (section) {
+      section.hidden = section.querySelector("[data-rule-field]:not([hidden])") === null;
+    });
   }
 
   form.addEventListener("change", function (event) {
