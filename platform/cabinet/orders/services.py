@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,8 @@ from cabinet import pricing
 from cabinet.accounts.selectors import customer_group_keys
 from cabinet.catalog import services as catalog_services
 from cabinet.catalog.models import Product, Reservation, Warehouse
+from cabinet.catalog.selectors import available
+from cabinet.money import format_money
 from cabinet.portal.selectors import portal_state
 
 from .invoice_pdf import invoice_filename, invoice_language, render_invoice_pdf
@@ -390,8 +394,6 @@ def repeat_order(customer, order: Order) -> list[Change]:
     product: not on sale, fewer available (the cart's own units count), another currency than the cart →
     left out or reduced; a new price is reported. Returns what differs from the order; [] means every line
     went in as it was, at the same price."""
-    from cabinet.catalog.selectors import available  # catalog is a declared dependency
-    from cabinet.money import format_money
 
     changes: list[Change] = []
     with transaction.atomic():
@@ -660,13 +662,6 @@ def place_due_recurring(today: date) -> int:
 def send_recurring_result(run_id: int, site_url: str) -> bool:
     """E-mails the customer, in their language, what a recurring run placed (lines, total, link) or why it
     placed nothing. Mail server errors propagate so the task retries. False when there is nobody to tell."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
-
     run = (RecurringRun.objects.select_related("recurring__customer", "order").filter(pk=run_id).first())
     if run is None or not run.recurring.customer.email or not run.recurring.customer.is_active:
         return False
@@ -718,8 +713,6 @@ def send_invoice_email(invoice_id: int, site_url: str) -> bool:
     invoice row is locked while sending and `emailed_at` set in the same transaction. Returns whether a mail
     went out; a customer without an e-mail address (or no longer active) gets none. A failing mail server
     raises (the task retries)."""
-    from django.urls import reverse
-
     with transaction.atomic():
         invoice = (Invoice.objects.select_for_update(of=("self",)).select_related("order__customer")
                    .filter(pk=invoice_id).first())

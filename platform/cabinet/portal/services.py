@@ -392,7 +392,10 @@ def _group_name(name: Any, exclude_pk: int | None = None) -> str:
         raise ValidationError({"name": [_("Name the group.")]})
     if len(name) > 60:
         raise ValidationError({"name": [_("Keep the name under 60 characters.")]})
-    if CustomerGroup.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+    same_name = CustomerGroup.objects.filter(name__iexact=name)
+    if exclude_pk is not None:
+        same_name = same_name.exclude(pk=exclude_pk)
+    if same_name.exists():
         raise ValidationError({"name": [_("Another group already has this name.")]})
     return name
 
