@@ -15,6 +15,7 @@ from django_tenants.utils import tenant_context
 import verticals
 from cabinet.accounts.forms import PlatformStaffAuthenticationForm
 from cabinet.accounts.services import issue_login_token
+from cabinet.forms import add_service_errors
 
 from . import selectors, services
 from .forms import SignupForm, StatusChangeForm
@@ -35,8 +36,7 @@ def signup(request):
         try:
             created = form.save()
         except ValidationError as exc:  # lost a race for the same address or e-mail
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         except services.ProvisioningError:
             logger.exception("Signup failed: the platform cannot make schemas")
             form.add_error(None, _("We cannot create portals right now. Please try again in a few minutes."))

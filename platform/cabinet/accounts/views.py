@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from cabinet.forms import add_service_errors
+
 from . import selectors, services
 from .forms import (
     AddressForm,
@@ -131,7 +133,7 @@ def register(request):
                 full_name=data["full_name"], email=data["email"], phone=data["phone"], password=data["password1"],
                 accepted_terms=bool(data.get("accept_terms")), language=request.LANGUAGE_CODE)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             login(request, user, backend=BACKEND)
             if user.email:
@@ -141,14 +143,6 @@ def register(request):
                 messages.success(request, _("Welcome! Your account is ready."))
             return _remember_language(redirect(_safe_next(request, "/")), user.language)
     return render(request, "accounts/register.html", {"form": form, "next": _safe_next(request, "")})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET"])
@@ -231,7 +225,7 @@ def my_settings(request):
         try:
             services.update_profile(user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your settings are saved."))
             return _remember_language(redirect("accounts:settings"), user.language)
@@ -261,7 +255,7 @@ def change_email(request):
         try:
             sent = services.request_email_change(request.user, form.cleaned_data["email"], _site_url(request))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if sent:
                 messages.success(request, _("We sent a confirmation link to %(email)s. Your current address stays "
@@ -306,7 +300,7 @@ def address_form(request, address_id=None):
             services.save_address(request.user, form.cleaned_data, address,
                                   make_default=form.cleaned_data["make_default"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The address is saved."))
             return redirect(reverse("accounts:settings") + "#addresses")

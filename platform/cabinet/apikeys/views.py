@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cabinet.forms import add_service_errors
+
 from . import docs, selectors, services
 from .forms import ApiKeyForm
 from .models import ApiKey
@@ -27,14 +29,6 @@ def customer_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _list(request, form, status=200):
@@ -58,7 +52,7 @@ def create(request):
         try:
             api_key, raw_key = services.create_key(request.user, form.cleaned_data["name"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             # Rendered, not redirected: the full key exists only in this one answer.
             return render(request, "apikeys/created.html", {"api_key": api_key, "raw_key": raw_key})

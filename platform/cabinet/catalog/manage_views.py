@@ -11,20 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cabinet.accounts.permissions import role_required
+from cabinet.forms import add_service_errors
 
 from . import selectors, services
 from .forms import CategoryForm, ImageForm, ImportForm, ProductForm, WarehouseForm
 from .models import Category, ProductImage, Warehouse
 
 catalog_staff = role_required("owner", "manager")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _object_or_404(model, pk):
@@ -59,7 +52,7 @@ def _save_product_form(request, product, form):
     try:
         return services.save_product(product, _product_data(form))
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return None
 
 
@@ -122,7 +115,7 @@ def image_add(request, pk):
         try:
             services.add_image(product, form.cleaned_data["image"], alt_text=form.cleaned_data["alt_text"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The photo is added."))
             return redirect("catalog-manage:product", pk=pk)
@@ -178,7 +171,7 @@ def _save_category(request, category):
         try:
             services.save_category(category, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The category is saved."))
             return redirect("catalog-manage:categories"), form
@@ -232,7 +225,7 @@ def _save_warehouse(request, warehouse):
         try:
             services.save_warehouse(warehouse, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The warehouse is saved."))
             return redirect("catalog-manage:warehouses"), form

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cabinet.accounts.permissions import role_required
+from cabinet.forms import add_service_errors
 
 from . import selectors, services
 from .forms import FilterForm, UploadForm
@@ -37,8 +38,7 @@ def upload(request):
                                                 category=data["category"], upload=data["file"],
                                                 uploaded_by=request.user)
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” is uploaded for %(customer)s.") % {
                 "title": document.title, "customer": document.customer.display_name})

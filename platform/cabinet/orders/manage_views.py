@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cabinet.accounts.permissions import role_required
+from cabinet.forms import add_service_errors
 
 from . import selectors, services
 from .manage_forms import BULK_ACTIONS, BulkStatusForm, DiscountRuleForm, QueueFilterForm, StatusForm
@@ -143,8 +144,7 @@ def _save_rule(request, form) -> DiscountRule | None:
         return services.save_discount_rule(form.instance, products=form.cleaned_data["products"],
                                            categories=form.cleaned_data["categories"])
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        add_service_errors(form, error)
         return None
 
 

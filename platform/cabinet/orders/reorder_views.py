@@ -10,6 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cabinet.forms import add_service_errors
+
 from . import selectors, services
 from .forms import RecurringEditForm, RecurringScheduleForm
 from .models import RecurringOrder
@@ -29,14 +31,6 @@ def _own_recurring(request, pk) -> RecurringOrder:
     if recurring is None:
         raise Http404
     return recurring
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_POST
@@ -81,7 +75,7 @@ def recurring_new(request, pk):
                     recurring = services.create_recurring(request.user, order, *_schedule_args(form.cleaned_data),
                                                           today=today)
                 except ValidationError as error:
-                    _add_errors(form, error)
+                    add_service_errors(form, error)
                 else:
                     messages.success(request, _("Done: this order will repeat automatically. The first one is "
                                                 "placed on %(date)s.") % {"date": date_format(recurring.next_run_on, "DATE_FORMAT")})
@@ -124,7 +118,7 @@ def recurring_detail(request, pk):
             try:
                 services.update_recurring(recurring, data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your recurring order is saved."))
                 return redirect("orders:recurring-detail", pk=pk)

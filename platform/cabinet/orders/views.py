@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cabinet.accounts.selectors import contact_prefill
+from cabinet.forms import add_service_errors
 
 from . import selectors, services
 from .forms import CheckoutForm
@@ -96,11 +97,7 @@ def checkout(request):
             try:
                 order = services.checkout(request.user, form.cleaned_data)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, field_errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, field_errors)
-                else:
-                    form.add_error(None, error.messages)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Thank you! Your order #%(number)s is placed.") % {"number": order.number})
                 return redirect("orders:detail", pk=order.pk)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import verticals
 from cabinet import registry
 from cabinet.accounts.permissions import role_required
+from cabinet.forms import add_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -216,8 +217,7 @@ def customers(request):
         try:
             attached = services.attach_account_number(**form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Number %(number)s attached to %(name)s.") % {
                 "number": attached.number, "name": attached.user.display_name})
@@ -246,7 +246,7 @@ def customer_groups(request):
         try:
             group = services.create_customer_group(form.cleaned_data["name"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Group “%(name)s” created. Add its members now.") % {"name": group.name})
             return redirect("portal:manage-customer-group", pk=group.pk)
@@ -287,20 +287,12 @@ def customer_group(request, pk):
         if action in ("remove", "delete"):
             messages.error(request, _messages_of(error))
             return redirect("portal:manage-customer-group", pk=group.pk)
-        _add_errors(rename_form if action == "rename" else member_form, error)
+        add_service_errors(rename_form if action == "rename" else member_form, error)
     page = Paginator(selectors.customer_group_members(group), CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     invalid = rename_form.errors or member_form.errors or (action and action not in ("rename", "add"))
     return render(request, "portal/manage_customer_group.html", {
         "group": group, "page": page, "rename_form": rename_form, "member_form": member_form,
     }, status=400 if invalid else 200)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _is_local(url) -> bool:
@@ -349,8 +341,7 @@ def staff(request):
                 email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user,
                 accept_url=lambda raw: request.build_absolute_uri(reverse("portal:invite-accept", args=[raw])))
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Invitation sent to %(email)s. The link works for 7 days.")
                              % {"email": invite.email})

@@ -9,16 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cabinet.accounts.selectors import contact_prefill
+from cabinet.forms import add_service_errors
 
 from . import selectors, services
 from .forms import ReplyForm, RequestForm
 
 customer_login = login_required(login_url="accounts:login")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 def _topics(request) -> list[str]:
@@ -41,7 +37,7 @@ def new_request(request):
             try:
                 created = services.create_request(customer=request.user, topics=topics, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your request is sent. We will answer here."))
                 return redirect("support:detail", pk=created.pk)
@@ -70,7 +66,7 @@ def request_detail(request, pk):
         try:
             services.add_reply(support_request, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your message is sent."))
             return redirect("support:detail", pk=pk)
