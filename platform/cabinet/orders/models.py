@@ -105,7 +105,27 @@ class CartLine(models.Model):
         return f"{self.quantity} × {self.product_id}"
 
 
-class Order(models.Model):
+class DeliveryDetails(models.Model):
+    """Who receives the goods and how: kept on an order and on a recurring order."""
+
+    class Delivery(models.TextChoices):
+        DELIVERY = "delivery", _("Delivery")
+        PICKUP = "pickup", _("Pickup")
+
+    recipient_name = models.CharField(_("recipient"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=32)
+    delivery_method = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices,
+                                       default=Delivery.DELIVERY)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    pickup_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("pickup point"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Order(DeliveryDetails):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -113,10 +133,6 @@ class Order(models.Model):
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Delivered")
         CANCELLED = "cancelled", _("Cancelled")
-
-    class Delivery(models.TextChoices):
-        DELIVERY = "delivery", _("Delivery")
-        PICKUP = "pickup", _("Pickup")
 
     class Channel(models.TextChoices):
         PORTAL = "portal", _("Portal")
@@ -130,14 +146,6 @@ class Order(models.Model):
     discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     cart_discount_explanation = models.TextField(blank=True)
-    recipient_name = models.CharField(_("recipient"), max_length=150)
-    phone = models.CharField(_("phone"), max_length=32)
-    delivery_method = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices,
-                                       default=Delivery.DELIVERY)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    pickup_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="+", verbose_name=_("pickup point"))
-    comment = models.TextField(_("comment"), blank=True)
     placed_via = models.CharField(_("placed via"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -227,7 +235,7 @@ class Invoice(models.Model):
         return f"{self.issued_at:%Y}-{self.number:06d}"
 
 
-class RecurringOrder(models.Model):
+class RecurringOrder(DeliveryDetails):
     """"Repeat every week / 2 weeks / month on day N": the lines and delivery of an order, placed again by beat
     on `next_run_on`. Prices and stock are checked afresh each time."""
 
@@ -251,14 +259,6 @@ class RecurringOrder(models.Model):
     next_run_on = models.DateField(_("next order on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
-    recipient_name = models.CharField(_("recipient"), max_length=150)
-    phone = models.CharField(_("phone"), max_length=32)
-    delivery_method = models.CharField(_("delivery"), max_length=10, choices=Order.Delivery.choices,
-                                       default=Order.Delivery.DELIVERY)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    pickup_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="+", verbose_name=_("pickup point"))
-    comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
