@@ -18,6 +18,10 @@ MODULE = Module(
     manage_nav=(ManageEntry(_("Orders"), "queue", roles=("owner", "manager", "operator"), icon="cart"),
                 ManageEntry(_("Discounts"), "discounts", roles=("owner", "manager"), icon="star")),
     depends_on=("catalog",),
+    notification_events=(
+        ("orders.invoice", _("The invoice of my confirmed order")),
+        ("orders.recurring", _("What my recurring order placed, or why not")),
+    ),
     personal_data="cabinet.orders.selectors.personal_data",
     erase_personal_data="cabinet.orders.services.erase_personal_data",
     demo_content="cabinet.orders.demo.seed_demo_content",

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cabinet import pricing
-from cabinet.accounts.selectors import customer_group_keys
+from cabinet.accounts.selectors import customer_group_keys, wants_notification
 from cabinet.catalog import services as catalog_services
 from cabinet.catalog.models import Product, Reservation, Warehouse
 from cabinet.catalog.selectors import available
@@ -40,6 +40,10 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Notification events of the module (declared in module.py; customers choose their channels in "My settings").
+EVENT_INVOICE = "orders.invoice"
+EVENT_RECURRING = "orders.recurring"
 
 # Where staff can move an order; cancelling goes through `cancel` (it releases the goods).
 NEXT_STATUSES: dict[str, tuple[str, ...]] = {
@@ -665,6 +669,8 @@ def send_recurring_result(run_id: int, site_url: str) -> bool:
     run = (RecurringRun.objects.select_related("recurring__customer", "order").filter(pk=run_id).first())
     if run is None or not run.recurring.customer.email or not run.recurring.customer.is_active:
         return False
+    if not wants_notification(run.recurring.customer, EVENT_RECURRING, "email"):
+        return False
     recurring, customer = run.recurring, run.recurring.customer
     template = "recurring_placed" if run.order else "recurring_failed"
     with translation.override(customer.language or settings.LANGUAGE_CODE):
@@ -722,6 +728,8 @@ def send_invoice_email(invoice_id: int, site_url: str) -> bool:
         if not customer.email or not customer.is_active:
             logger.info("invoice %s not e-mailed: customer %s has no e-mail address", invoice.pk, customer.pk)
             return False
+        if not wants_notification(customer, EVENT_INVOICE, "email"):
+            return False  # the invoice stays on the order page
         with translation.override(invoice_language(invoice.order)):
             context = {"invoice": invoice, "order": invoice.order, "customer": customer,
                        "portal_name": portal_state().branding.get("portal_name", ""),

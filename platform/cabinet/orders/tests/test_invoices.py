@@ -319,6 +319,16 @@ class TestEmail:
             assert tasks.email_invoice.apply(args=[order.invoice.pk]).get() is False
             assert mail.outbox == [] and Invoice.objects.get().emailed_at is None
 
+    def test_a_customer_who_turned_invoice_mails_off_gets_none(self, alpha, shop, queued):
+        from cabinet.accounts.services import save_notification_preferences
+
+        with tenant_context(alpha):
+            customer = user(alpha, CUSTOMER)
+            save_notification_preferences(customer, [])  # every channel of every event off
+            order = confirm(place(customer, [(shop["tea"].pk, 1)]), user(alpha, OWNER))
+            assert tasks.email_invoice.apply(args=[order.invoice.pk]).get() is False
+            assert mail.outbox == []
+
     def test_a_failing_mail_server_is_retried_then_the_mail_goes_once(self, alpha, shop, queued, monkeypatch,
                                                                         caplog):
         with tenant_context(alpha):

@@ -198,6 +198,18 @@ class TestBeat:
             assert recurring.status == "stopped" and not RecurringRun.objects.exists()
         assert mail.outbox == []
 
+    def test_a_customer_who_turned_these_mails_off_gets_none(self, alpha, shop, sent,
+                                                             django_capture_on_commit_callbacks):
+        from cabinet.accounts.services import save_notification_preferences
+
+        recurring_for(alpha, place(alpha, CUSTOMER, [(shop["tea"], 1)]))
+        with tenant_context(alpha):
+            save_notification_preferences(user(alpha, CUSTOMER), [("orders.invoice", "email")])
+        assert run_beat(alpha, MONDAY, django_capture_on_commit_callbacks) == 1
+        with tenant_context(alpha):
+            assert Order.objects.filter(placed_via="recurring").count() == 1
+        assert mail.outbox == []
+
     def test_export_has_recurring_orders_and_erasure_clears_their_delivery(self, alpha, shop):
         recurring = recurring_for(alpha, place(alpha, CUSTOMER, [(shop["tea"], 2)]))
         with tenant_context(alpha):
