@@ -258,8 +258,9 @@ def validate_new_tenant(*, slug: str, name: str, vertical: str, owner_email: str
 def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owner_password: str | None = None,
                   owner_name: str = "", is_demo: bool = False, use_spare: bool = True) -> NewTenant:
     """Creates a business: its row, domain and schema (a spare renamed, else a clone of the template),
-    its owner and, for demo tenants, the vertical's demo content. All or nothing.
-    Raises ValidationError with a dict by field."""
+    its owner. All or nothing. Raises ValidationError with a dict by field. A demo tenant's content is seeded
+    by the caller once this has committed (`verticals.seed_demo_content` inside the tenant's context), so the
+    seeders' after-commit work runs in the tenant's schema."""
     slug, owner_email = slug.strip().lower(), owner_email.strip().lower()
     errors = validate_new_tenant(slug=slug, name=name, vertical=vertical, owner_email=owner_email,
                                  owner_password=owner_password)
@@ -287,8 +288,6 @@ def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owne
         from cabinet.portal.services import initialise_portal
 
         initialise_portal(portal_name=tenant.name, vertical_key=vertical)
-        if is_demo:
-            verticals.seed_demo_content(verticals.VERTICALS[vertical])
     use_public_schema()
     if use_spare:
         from .tasks import refill_spare_schemas as refill_task

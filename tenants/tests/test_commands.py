@@ -93,3 +93,22 @@ def test_setup_platform_seeds_every_vertical_once(db):
     call_command("platform_urls", stdout=out)
     for tenant in demo:
         assert f"http://{tenant.slug}.localhost/" in out.getvalue()
+
+
+def test_demo_content_is_seeded_after_its_tenant_is_committed(db, monkeypatch):
+    """Seeders queue after-commit work (signals, e-mail tasks) that reads the tenant's tables: they must run
+    in the tenant's schema outside the transaction that creates the tenant, or that work would run in public."""
+    from django.db import connection
+
+    from tenants.management.commands import setup_platform
+
+    outer_depth = len(connection.atomic_blocks)
+    seen = []
+    monkeypatch.setattr(setup_platform.verticals, "seed_demo_content",
+                        lambda vertical: seen.append((vertical.key, connection.schema_name,
+                                                      len(connection.atomic_blocks))))
+    call_command("setup_platform", demo=True, spares=0, verbosity=0)
+    assert sorted(key for key, _schema, _depth in seen) == sorted(verticals.VERTICALS)
+    for key, schema, depth in seen:
+        assert schema == Tenant.objects.get(slug=verticals.VERTICALS[key].demo_slug).schema_name
+        assert depth == outer_depth

@@ -51,10 +51,11 @@ class Command(BaseCommand):
     def _demo_tenant(self, vertical):
         tenant = Tenant.objects.filter(slug=vertical.demo_slug).first()
         if tenant is None:
-            services.create_tenant(
+            tenant = services.create_tenant(
                 slug=vertical.demo_slug, name=vertical.demo_name, vertical=vertical.key,
                 owner_email=f"owner@{vertical.demo_slug}.demo", owner_password=DEMO_OWNER_PASSWORD,
-                owner_name=f"{vertical.demo_name} owner", is_demo=True)
-        else:
-            with tenant_context(tenant):
-                verticals.seed_demo_content(vertical)
+                owner_name=f"{vertical.demo_name} owner", is_demo=True).tenant
+        # Outside the tenant's creating transaction: what the seeders do on commit (support's signals, the
+        # demo invoice's e-mail task) then runs in the tenant's schema, not in the public one.
+        with tenant_context(tenant):
+            verticals.seed_demo_content(vertical)
