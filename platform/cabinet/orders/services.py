@@ -240,9 +240,9 @@ def _clean_checkout(data: dict[str, Any]) -> dict[str, Any]:
         if not address:
             errors["address"].append(_("Enter the delivery address."))
     else:
-        warehouse_id = getattr(warehouse, "pk", warehouse)
-        warehouse = Warehouse.objects.filter(pk=warehouse_id, is_active=True, is_pickup_point=True).first() \
-            if str(warehouse_id or "").isdigit() else None
+        warehouse_id = str(getattr(warehouse, "pk", warehouse) or "")
+        warehouse = Warehouse.objects.filter(pk=int(warehouse_id), is_active=True, is_pickup_point=True).first() \
+            if warehouse_id.isdigit() else None
         if warehouse is None:
             errors["pickup_warehouse"].append(_("Choose a pickup point."))
     if len(recipient) > 150 or len(phone) > 32 or len(address) > 300 or len(comment) > 2000:
@@ -681,7 +681,7 @@ def send_recurring_result(run_id: int, site_url: str) -> bool:
             "recurring_url": site_url + reverse("orders:recurring-detail", args=[recurring.pk])}
         subject = " ".join(render_to_string(f"orders/email/{template}_subject.txt", context).split())
         body = render_to_string(f"orders/email/{template}.txt", context)
-    send_mail(subject, body, None, [customer.email])
+    send_mail(subject, body, None, [str(customer.email)])  # checked above: the customer has one
     return True
 
 
@@ -805,7 +805,9 @@ def engine_rule_errors(data: dict[str, Any], pk: int | None = None) -> dict[str,
     categories as iterables of rows or ids), keyed by model field name. Empty when the rule is usable."""
     try:
         rule = pricing.Rule(
-            id=pk or 0, title=data.get("title") or "", kind=data.get("kind") or "", value=data.get("value"),
+            # A missing value reaches the engine as it is: `validate_rule` names it beside its field.
+            id=pk or 0, title=data.get("title") or "", kind=data.get("kind") or "",
+            value=data.get("value"),  # type: ignore[arg-type]
             value_type=data.get("value_type") or "", scope=data.get("scope") or "",
             product_ids=frozenset(getattr(p, "pk", p) for p in data.get("products") or ()),
             category_ids=frozenset(getattr(c, "pk", c) for c in data.get("categories") or ()),
