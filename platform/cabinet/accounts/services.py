@@ -12,13 +12,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cabinet import registry
+from cabinet.mail import render_mail
 
 from . import selectors, tokens
 from .models import AccountNumber, DeliveryAddress, LoginToken, NotificationPreference, User
@@ -51,19 +51,10 @@ def redeem_login_token(raw: str) -> User | None:
 
 # --- e-mail -----------------------------------------------------------------------------------------------
 
-def _portal_name() -> str:
-    from cabinet.portal.selectors import portal_state
-
-    return portal_state().branding.get("portal_name", "")
-
-
 def _send(template: str, to: str, context: dict[str, Any], language: str = "") -> bool:
     """Sends `accounts/email/<template>_subject.txt` / `.txt` in the person's language. A failing mail
     server must not undo what the person just did; they can ask for the mail again."""
-    with translation.override(language or translation.get_language()):
-        context = {"portal_name": _portal_name(), **context}
-        subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
-        body = render_to_string(f"accounts/email/{template}.txt", context)
+    subject, body = render_mail(f"accounts/email/{template}", context, language)
     try:
         send_mail(subject, body, None, [to])
     except Exception:  # the backend's errors vary (SMTP, network); the cause is logged

@@ -10,9 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabinet import pricing
@@ -20,8 +19,8 @@ from cabinet.accounts.selectors import customer_group_keys, wants_notification
 from cabinet.catalog import services as catalog_services
 from cabinet.catalog.models import Product, Reservation, Warehouse
 from cabinet.catalog.selectors import available
+from cabinet.mail import render_mail
 from cabinet.money import format_money
-from cabinet.portal.selectors import portal_state
 
 from .invoice_pdf import invoice_filename, invoice_language, render_invoice_pdf
 from .models import (
@@ -673,14 +672,12 @@ def send_recurring_result(run_id: int, site_url: str) -> bool:
         return False
     recurring, customer = run.recurring, run.recurring.customer
     template = "recurring_placed" if run.order else "recurring_failed"
-    with translation.override(customer.language or settings.LANGUAGE_CODE):
-        context = {
-            "portal_name": portal_state().branding.get("portal_name", ""), "customer": customer, "run": run,
-            "recurring": recurring, "order": run.order, "lines": list(run.order.lines.all()) if run.order else [],
-            "order_url": site_url + reverse("orders:detail", args=[run.order.pk]) if run.order else "",
-            "recurring_url": site_url + reverse("orders:recurring-detail", args=[recurring.pk])}
-        subject = " ".join(render_to_string(f"orders/email/{template}_subject.txt", context).split())
-        body = render_to_string(f"orders/email/{template}.txt", context)
+    subject, body = render_mail(f"orders/email/{template}", {
+        "customer": customer, "run": run, "recurring": recurring, "order": run.order,
+        "lines": list(run.order.lines.all()) if run.order else [],
+        "order_url": site_url + reverse("orders:detail", args=[run.order.pk]) if run.order else "",
+        "recurring_url": site_url + reverse("orders:recurring-detail", args=[recurring.pk]),
+    }, customer.language or settings.LANGUAGE_CODE)
     send_mail(subject, body, None, [str(customer.email)])  # checked above: the customer has one
     return True
 
@@ -730,12 +727,9 @@ def send_invoice_email(invoice_id: int, site_url: str) -> bool:
             return False
         if not wants_notification(customer, EVENT_INVOICE, "email"):
             return False  # the invoice stays on the order page
-        with translation.override(invoice_language(invoice.order)):
-            context = {"invoice": invoice, "order": invoice.order, "customer": customer,
-                       "portal_name": portal_state().branding.get("portal_name", ""),
-                       "order_url": site_url + reverse("orders:detail", args=[invoice.order.pk])}
-            subject = " ".join(render_to_string("orders/email/invoice_subject.txt", context).split())
-            body = render_to_string("orders/email/invoice.txt", context)
+        subject, body = render_mail("orders/email/invoice", {
+            "invoice": invoice, "order": invoice.order, "customer": customer,
+            "order_url": site_url + reverse("orders:detail", args=[invoice.order.pk])}, invoice_language(invoice.order))
         message = EmailMessage(subject, body, None, [customer.email])
         message.attach(invoice_filename(invoice), bytes(invoice.pdf), "application/pdf")
         message.send(fail_silently=False)
