@@ -107,6 +107,17 @@ def platform_url(port: str | None = None) -> str:
     return base_url(settings.PLATFORM_DOMAIN, port)
 
 
+def queue_in_every_business(task) -> int:
+    """Queues a per-tenant Celery task once in every active business's schema (tenant-schemas-celery carries
+    the schema) and returns how many; beat's "everywhere" tasks are this call."""
+    schemas = list(Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, status=Tenant.Status.ACTIVE)
+                   .values_list("schema_name", flat=True))
+    for schema in schemas:
+        with schema_context(schema):
+            task.delay()
+    return len(schemas)
+
+
 def owner_email_taken(email: str) -> bool:
     return Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, owner_email__iexact=email).exists()
 

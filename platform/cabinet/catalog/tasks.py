@@ -19,13 +19,6 @@ def expire_reservations() -> int:
 def expire_reservations_everywhere() -> int:
     """Run by beat in the public schema: queues the per-tenant task in every active tenant's schema
     (where the catalog is off, that task does nothing)."""
-    from django_tenants.utils import schema_context
+    from tenants.services import queue_in_every_business
 
-    from tenants.models import Tenant
-
-    schemas = list(Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, status=Tenant.Status.ACTIVE)
-                   .values_list("schema_name", flat=True))
-    for schema in schemas:
-        with schema_context(schema):
-            expire_reservations.delay()
-    return len(schemas)
+    return queue_in_every_business(expire_reservations)

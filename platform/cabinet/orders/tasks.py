@@ -13,13 +13,6 @@ from . import services
 
 # --- Recurring orders --------------------------------------------------------------------------------------
 
-def _business_schemas() -> list[str]:
-    from tenants.models import Tenant
-
-    return list(Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, status=Tenant.Status.ACTIVE)
-                .values_list("schema_name", flat=True))
-
-
 @app.task(ignore_result=True)
 @module_task("orders")
 def place_due_recurring_orders() -> int:
@@ -31,13 +24,9 @@ def place_due_recurring_orders() -> int:
 def place_due_recurring_orders_everywhere() -> int:
     """Run by beat in the public schema: queues the per-tenant task in every active tenant's schema
     (where orders are off, that task does nothing)."""
-    from django_tenants.utils import schema_context
+    from tenants.services import queue_in_every_business
 
-    schemas = _business_schemas()
-    for schema in schemas:
-        with schema_context(schema):
-            place_due_recurring_orders.delay()
-    return len(schemas)
+    return queue_in_every_business(place_due_recurring_orders)
 
 
 @app.task(ignore_result=True, autoretry_for=(OSError, smtplib.SMTPException), max_retries=5,

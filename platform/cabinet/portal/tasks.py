@@ -15,13 +15,6 @@ def delete_old_idempotency_records() -> int:
 @app.task(ignore_result=True)
 def delete_old_idempotency_records_everywhere() -> int:
     """Run hourly by beat in the public schema: queues the per-tenant task in every active tenant's schema."""
-    from django_tenants.utils import schema_context
+    from tenants.services import queue_in_every_business
 
-    from tenants.models import Tenant
-
-    schemas = list(Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, status=Tenant.Status.ACTIVE)
-                   .values_list("schema_name", flat=True))
-    for schema in schemas:
-        with schema_context(schema):
-            delete_old_idempotency_records.delay()
-    return len(schemas)
+    return queue_in_every_business(delete_old_idempotency_records)

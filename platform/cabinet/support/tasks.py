@@ -18,13 +18,6 @@ def auto_close_resolved_requests() -> int:
 def auto_close_resolved_requests_everywhere() -> int:
     """Run daily by beat in the public schema: queues the per-tenant task in every active tenant's schema
     (where support is off, that task does nothing)."""
-    from django_tenants.utils import schema_context
+    from tenants.services import queue_in_every_business
 
-    from tenants.models import Tenant
-
-    schemas = list(Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, status=Tenant.Status.ACTIVE)
-                   .values_list("schema_name", flat=True))
-    for schema in schemas:
-        with schema_context(schema):
-            auto_close_resolved_requests.delay()
-    return len(schemas)
+    return queue_in_every_business(auto_close_resolved_requests)
