@@ -313,7 +313,7 @@ class OrderListView(GenericAPIView):
             if isinstance(error.__cause__, NotEnoughStock):
                 return _stock_short(error.__cause__)
             raise
-        placed = selectors.api_order(request.user, order.pk)
+        placed = selectors.customer_order(request.user, order.pk)
         return Response(OrderDetailSerializer(placed, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 
@@ -336,7 +336,7 @@ class OrderDetailView(GenericAPIView):
                    responses={200: OrderDetailSerializer, 404: ErrorSerializer, **COMMON_ERRORS},
                    examples=[OpenApiExample("Order", response_only=True, value=ORDER_EXAMPLE)])
     def get(self, request, pk: int):
-        order = selectors.api_order(request.user, pk) if pk <= MAX_ID else None
+        order = selectors.customer_order(request.user, pk) if pk <= MAX_ID else None
         if order is None:
             raise Http404
         return Response(OrderDetailSerializer(order, context={"request": request}).data)

@@ -47,13 +47,10 @@ def customer_orders(customer) -> QuerySet[Order]:
 
 
 def customer_order(customer, pk: int) -> Order | None:
-    # The invoice comes along without its PDF bytes: the page only links to them.
+    """One of the customer's own orders with its lines, timeline and invoice (without the PDF bytes: pages and
+    the API only link to them); None for anyone else's."""
     return (Order.objects.filter(customer=customer, pk=pk).select_related("pickup_warehouse", "invoice")
-            .defer("invoice__pdf").prefetch_related("lines").first())
-
-
-def timeline(order: Order) -> QuerySet[OrderStatusChange]:
-    return order.status_changes.order_by("at", "id")
+            .defer("invoice__pdf").prefetch_related("lines", "status_changes").first())
 
 
 def open_order_count(customer) -> int:
@@ -263,12 +260,6 @@ def api_orders(customer, status: str | None = None) -> QuerySet[Order]:
     """The customer's orders for the API list, newest first, with their invoice (its PDF left unread)."""
     orders = customer_orders(customer).select_related("invoice").defer("invoice__pdf")
     return orders.filter(status=status) if status else orders
-
-
-def api_order(customer, pk: int) -> Order | None:
-    """One of the customer's own orders with its lines, timeline and invoice; None for anyone else's."""
-    return (Order.objects.filter(customer=customer, pk=pk).select_related("pickup_warehouse", "invoice")
-            .defer("invoice__pdf").prefetch_related("lines", "status_changes").first())
 
 
 def api_invoices(customer) -> QuerySet[Invoice]:
