@@ -108,3 +108,17 @@ def test_every_operation_conforms_to_the_schema(api_schema, raw_key):
         except (Exception, BaseExceptionGroup) as error:  # collect every operation's failure first
             failures.append(f"{operation.label}: {error}")
     assert not failures, "\n\n".join(failures)
+
+
+def test_every_operation_documents_the_common_error_answers(api_schema):
+    """Errors every view can give are in the schema once, for all operations, in the one JSON error shape."""
+    paths = api_schema.raw_schema["paths"]
+    assert paths
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            for code in ("400", "401", "403", "404", "429"):
+                assert code in operation["responses"], (method, path, code)
+    error = api_schema.raw_schema["components"]["schemas"]["Error"]
+    assert "detail" in error["properties"] and "errors" in error["properties"]

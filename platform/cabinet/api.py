@@ -46,3 +46,36 @@ def only_enabled_modules(endpoints, **kwargs):
     hidden = tuple(f"/api/v1/{key}/" for key in registry.modules() if not state.is_enabled(key))
     return [endpoint for endpoint in endpoints
             if endpoint[0].startswith("/api/v1/") and not endpoint[0].startswith(hidden)]
+
+
+# Answers every /api/v1/ operation can give, all in the one JSON error shape (`apikeys.exceptions`).
+COMMON_ERRORS = {
+    "400": "Malformed request or invalid fields: `errors` names each field.",
+    "401": "Unknown, revoked or malformed API key.",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "Not found, not yours, or the module is switched off.",
+    "429": "Too many requests with this key: retry after the seconds in the Retry-After header.",
+}
+ERROR_SCHEMA = {
+    "type": "object", "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in words."},
+        "errors": {"type": "object", "additionalProperties": {}, "description": "Field name → list of messages."},
+    },
+}
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def document_common_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: each operation documents the error answers any view can give,
+    unless the view describes its own."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", ERROR_SCHEMA)
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method in HTTP_METHODS:
+                responses = operation.setdefault("responses", {})
+                for code, description in COMMON_ERRORS.items():
+                    responses.setdefault(code, {"description": description, "content": error})
+    return result

@@ -52,8 +52,7 @@ class ProductPagination(PageNumberPagination):
     OpenApiParameter("q", OpenApiTypes.STR, description="Words in the name, SKU or description"),
     OpenApiParameter("category", OpenApiTypes.STR, description="Category slug or id (its subcategories included)"),
     OpenApiParameter("in_stock", OpenApiTypes.BOOL, description="1 for products available now only"),
-], responses={200: ProductSerializer(many=True), 404: OpenApiTypes.OBJECT}),
-    retrieve=extend_schema(responses={200: ProductSerializer, 404: OpenApiTypes.OBJECT}))
+]))
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """Products on sale, with the price as a decimal string, the currency and what is available now in
     total and per warehouse (stock minus active reservations)."""
