@@ -5,7 +5,7 @@ required, so a retried request never places a second order), read orders with th
 read invoices with their PDF. Every query is limited to the signed-in customer's own orders."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +25,7 @@ from cabinet.catalog.services import NotEnoughStock
 from cabinet.idempotency import header_parameter, idempotent
 
 from . import selectors, services
+from .invoice_views import invoice_pdf_response
 from .models import MAX_QUANTITY, Invoice, Order
 
 MAX_ID = 2**63 - 1  # ids are bigint: a larger number is refused as a field error, not sent to the database
@@ -396,7 +397,4 @@ class InvoicePdfView(GenericAPIView):
                               (401, "application/json"): ErrorSerializer,
                               (403, "application/json"): ErrorSerializer})
     def get(self, request, pk: int):
-        invoice = _own_invoice(request, pk)
-        response = HttpResponse(bytes(invoice.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="invoice-{invoice.display_number}.pdf"'
-        return response
+        return invoice_pdf_response(_own_invoice(request, pk), as_attachment=False)

@@ -25,7 +25,12 @@ def invoice_pdf(request, pk):
         invoice = selectors.customer_invoice(request.user, pk)
     if invoice is None:
         raise Http404
+    return invoice_pdf_response(invoice, as_attachment=True)
+
+
+def invoice_pdf_response(invoice, *, as_attachment: bool) -> HttpResponse:
+    """The stored PDF of an invoice, named after its number, never kept by shared caches."""
     response = HttpResponse(bytes(invoice.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, invoice_filename(invoice))
+    response["Content-Disposition"] = content_disposition_header(as_attachment, invoice_filename(invoice))
     response["Cache-Control"] = "private, max-age=0"
     return response

@@ -2,7 +2,6 @@
 repeat automatically, and the list, edit, pause, resume and stop of recurring orders."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,15 +14,7 @@ from cabinet.forms import add_service_errors
 from . import selectors, services
 from .forms import RecurringEditForm, RecurringScheduleForm
 from .models import RecurringOrder
-
-customer_login = login_required(login_url="accounts:login")
-
-
-def _own_order(request, pk):
-    order = selectors.customer_order(request.user, pk)
-    if order is None:
-        raise Http404
-    return order
+from .views import customer_login, own_order
 
 
 def _own_recurring(request, pk) -> RecurringOrder:
@@ -37,7 +28,7 @@ def _own_recurring(request, pk) -> RecurringOrder:
 @customer_login
 def repeat(request, pk):
     """Puts the order's lines into the cart and lists on the cart page what differs from the order."""
-    order = _own_order(request, pk)
+    order = own_order(request, pk)
     changes = services.repeat_order(request.user, order)
     left_out = sum(change.kind == services.Change.Kind.LEFT_OUT for change in changes)
     if not changes:
@@ -63,7 +54,7 @@ def _schedule_args(data: dict) -> tuple:
 def recurring_new(request, pk):
     """Two steps: choose the schedule and see the date of the first order, then confirm. A confirmation
     whose schedule no longer gives the date shown is shown again instead of saved."""
-    order = _own_order(request, pk)
+    order = own_order(request, pk)
     today = services.local_today()
     first_date = None
     if request.method == "POST":

@@ -119,7 +119,7 @@ def order_list(request):
     return render(request, "orders/list.html", {"orders": selectors.customer_orders(request.user)})
 
 
-def _own_order(request, pk):
+def own_order(request, pk):
     order = selectors.customer_order(request.user, pk)
     if order is None:
         raise Http404
@@ -129,7 +129,7 @@ def _own_order(request, pk):
 @require_GET
 @customer_login
 def order_detail(request, pk):
-    order = _own_order(request, pk)
+    order = own_order(request, pk)
     # The timeline comes prefetched with the order, oldest change first (the model's ordering).
     return render(request, "orders/detail.html", {"order": order, "timeline": order.status_changes.all()})
 
@@ -137,7 +137,7 @@ def order_detail(request, pk):
 @require_POST
 @customer_login
 def cancel(request, pk):
-    order = _own_order(request, pk)
+    order = own_order(request, pk)
     try:
         services.cancel(order, by=request.user)
     except ValidationError as error:
