@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cabinet import csv_io
+from cabinet.slugs import unique_slug
 from cabinet.money import CURRENCIES
 
 from .models import Category, Favourite, Product, ProductImage, Reservation, StockLevel, Warehouse
@@ -29,22 +29,6 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 MAX_ATTRIBUTES = 50
 REFERENCE_MAX = Reservation._meta.get_field("reference").max_length
-
-_CYRILLIC = dict(zip(
-    "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "g", "d", "e", "ye", "yo", "zh", "z", "i", "i", "yi", "y", "k", "l", "m", "n", "o", "p",
-     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
-
-
-def make_slug(text: str, model, *, exclude_pk: int | None = None, fallback: str = "item") -> str:
-    """A readable ASCII address name (Cyrillic transliterated), made unique with -2, -3…"""
-    base = slugify("".join(_CYRILLIC.get(ch, ch) for ch in (text or "").lower()))[:100].strip("-") or fallback
-    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
 
 def parse_price(value: Any) -> Decimal:
     """A price from user input ("12.50", "12,50", "1 200"); ValueError with a message if it is not one."""
@@ -100,7 +84,7 @@ def save_category(category: Category | None = None, *, name: str, parent: Catego
         raise ValidationError(errors)
     category = category or Category()
     category.name, category.parent, category.position = name, parent, max(int(position or 0), 0)
-    category.slug = slug or make_slug(name, Category, exclude_pk=category.pk, fallback="category")
+    category.slug = slug or unique_slug(name, Category.objects.all(), exclude_pk=category.pk, fallback="category")
     category.save()
     return category
 
@@ -161,7 +145,7 @@ def save_product(product: Product | None, data: ProductData) -> Product:
     product.description = (data.description or "").strip()
     product.attributes = dict(data.attributes or {})
     product.is_active = data.is_active
-    product.slug = slug or product.slug or make_slug(name, Product, exclude_pk=pk, fallback="product")
+    product.slug = slug or product.slug or unique_slug(name, Product.objects.all(), exclude_pk=pk, fallback="product")
     product.updated_at = timezone.now()
     try:
         with transaction.atomic():

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 import verticals
 from cabinet import csv_io, registry
+from cabinet.slugs import unique_slug
 from cabinet.accounts.identifiers import canonical_identifier
 from cabinet.accounts.selectors import find_customer
 from tenants.models import Tenant
@@ -406,7 +407,8 @@ def create_customer_group(name: Any) -> Any:
     name = _group_name(name)
     try:
         with transaction.atomic():
-            return CustomerGroup.objects.create(name=name, key=f"group-{secrets.token_hex(5)}")
+            key = unique_slug(name, CustomerGroup.objects.all(), field="key", max_length=70, fallback="group")
+            return CustomerGroup.objects.create(name=name, key=key)
     except IntegrityError:  # created by someone else a moment ago
         raise ValidationError({"name": [_("Another group already has this name.")]}) from None
 

@@ -155,7 +155,7 @@ class TestProductsAndCategories:
         with tenant_context(alpha):
             first = make_product("Зелёный чай")
             second = make_product("Зелёный чай")
-            assert (first.slug, second.slug) == ("zelyonyy-chay", "zelyonyy-chay-2")
+            assert (first.slug, second.slug) == ("zelenyi-chai", "zelenyi-chai-2")
             assert make_product("Green tea", price="1,50").price == Decimal("1.50")
 
     def test_category_cannot_sit_inside_itself(self, alpha):
