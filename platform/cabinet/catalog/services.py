@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabinet import csv_io
-from cabinet.slugs import unique_slug
 from cabinet.money import CURRENCIES
+from cabinet.slugs import unique_slug
 
 from .models import Category, Favourite, Product, ProductImage, Reservation, StockLevel, Warehouse
 

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 import verticals
 from cabinet import csv_io, registry
-from cabinet.slugs import unique_slug
 from cabinet.accounts.identifiers import canonical_identifier
 from cabinet.accounts.selectors import find_customer
+from cabinet.slugs import unique_slug
 from tenants.models import Tenant
 from tenants.services import current_schema
 
