@@ -366,8 +366,9 @@ def test_explanation_of_a_fixed_cart_discount_names_the_threshold_and_the_amount
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("ru", "−10 %: от 5 шт. этого товара"),
-    ("uk", "−10 %: від 5 шт. цього товару"),
+    # non-breaking spaces keep "10 %" and "5 шт." together on a narrow screen
+    ("ru", "−10\u00a0%: от 5\u00a0шт. этого товара"),
+    ("uk", "−10\u00a0%: від 5\u00a0шт. цього товару"),
 ])
 def test_explanations_are_translated(language, expected):
     priced = price([line(quantity=5)], [qty_break()])
@@ -378,7 +379,7 @@ def test_explanations_are_translated(language, expected):
 def test_percentages_follow_the_languages_decimal_separator():
     priced = price([line(1, 1, "10.00", category_id=7)], [category_share(percent="12.5")])
     with translation.override("ru"):
-        assert explain(priced)[0].text.startswith("−12,5 %")
+        assert explain(priced)[0].text.startswith("−12,5\u00a0%")
 
 
 # ------------------------------------------------------------------------------------------ validation

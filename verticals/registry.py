@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, override
 
 Text = str | Promise  # plain or lazily translated
 
@@ -32,6 +35,12 @@ class Vertical:
     demo_products: tuple[tuple[str, str, str, str, str, int], ...] = ()
 
 
+def _topics(*topics: str) -> str:
+    """Default support topics, one per line. They are copied into the tenant in English and shown to each
+    reader in their own language (cabinet.support.topics), so each is marked with gettext_noop."""
+    return "\n".join(topics)
+
+
 VERTICALS: dict[str, Vertical] = {
     v.key: v
     for v in (
@@ -44,7 +53,9 @@ VERTICALS: dict[str, Vertical] = {
             demo_customers=(("Anna Petrova", "anna@guest.demo"), ("Mark Stone", "mark@guest.demo"),
                             ("Olena Shevchenko", "olena@guest.demo")),
             default_modules=("catalog", "orders", "support", "news", "feedback"),
-            default_settings={"support": {"topics": "Booking\nRoom and services\nBilling and payment\nComplaint\nOther"}},
+            default_settings={"support": {"topics": _topics(
+                gettext_noop("Booking"), gettext_noop("Room and services"), gettext_noop("Billing and payment"),
+                gettext_noop("Complaint"), gettext_noop("Other"))}},
             welcome_text=_("Welcome! Book your stay, follow our news and write to the front desk any time."),
             demo_products=(
                 ("Spa", "Hot stone massage, 60 min", "SPA-60", "65.00", "EUR", 20),
@@ -61,7 +72,9 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="city-clinic", demo_name="City Clinic",
             demo_customers=(("Ivan Sidorov", "ivan@patient.demo"), ("Maria Kovalenko", "maria@patient.demo")),
             default_modules=("documents", "support", "news"),
-            default_settings={"support": {"topics": "Appointment\nTest results\nBilling and payment\nComplaint\nOther"}},
+            default_settings={"support": {"topics": _topics(
+                gettext_noop("Appointment"), gettext_noop("Test results"), gettext_noop("Billing and payment"),
+                gettext_noop("Complaint"), gettext_noop("Other"))}},
             welcome_text=_("Your appointments, test results and documents, all in one place."),
         ),
         Vertical(
@@ -73,7 +86,9 @@ VERTICALS: dict[str, Vertical] = {
             demo_customers=(("Green Grocer LLC", "buyer@greengrocer.demo"), ("Corner Cafe", "orders@cornercafe.demo"),
                             ("Hotel Lviv", "supply@hotellviv.demo"), ("Dom Market", "zakupki@dommarket.demo")),
             default_modules=("catalog", "orders", "api", "documents", "support"),
-            default_settings={"support": {"topics": "Order\nDelivery\nInvoice and payment\nReturns and claims\nOther"}},
+            default_settings={"support": {"topics": _topics(
+                gettext_noop("Order"), gettext_noop("Delivery"), gettext_noop("Invoice and payment"),
+                gettext_noop("Returns and claims"), gettext_noop("Other"))}},
             welcome_text=_("Purchase orders, invoices and contract documents for our partner companies."),
             demo_products=(
                 ("Beverages", "Green tea Sencha, 100 g", "TEA-SEN-100", "185.00", "UAH", 240),
@@ -90,7 +105,9 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="coffee-franchise", demo_name="Coffee Franchise",
             demo_customers=(("Kyiv Podil point", "podil@coffee.demo"), ("Warsaw Centrum point", "centrum@coffee.demo")),
             default_modules=("catalog", "orders", "documents", "support", "news", "feedback"),
-            default_settings={"support": {"topics": "Supplies\nReports\nEquipment\nTraining\nOther"}},
+            default_settings={"support": {"topics": _topics(
+                gettext_noop("Supplies"), gettext_noop("Reports"), gettext_noop("Equipment"),
+                gettext_noop("Training"), gettext_noop("Other"))}},
             welcome_text=_("Reports, standards and news of the network for every franchisee."),
             demo_products=(
                 ("Coffee", "Espresso blend, 1 kg", "ESP-1K", "760.00", "UAH", 120),
@@ -107,6 +124,25 @@ DEMO_PASSWORD = "demo-pass-2026"
 
 def get_vertical(key: str) -> Vertical | None:
     return VERTICALS.get(key)
+
+
+@functools.cache
+def _default_texts() -> dict[str, Promise]:
+    """Each vertical's default text as every language of the platform reads it → that text."""
+    found: dict[str, Promise] = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            for vertical in VERTICALS.values():
+                if isinstance(vertical.welcome_text, Promise):
+                    found.setdefault(str(vertical.welcome_text).strip(), vertical.welcome_text)
+    return found
+
+
+def in_reader_language(text: str) -> str:
+    """A text a tenant keeps as it was copied from its vertical (the welcome text, copied at signup in the
+    signup's language) in the active language; text the business wrote itself, as written."""
+    default = _default_texts().get((text or "").strip())
+    return str(default) if default is not None else text
 
 
 def seed_demo_content(vertical: Vertical) -> None:

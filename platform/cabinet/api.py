@@ -1,6 +1,7 @@
 """The tenant's API root (`/api/v1/`): what the later modules hang their routers under."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
@@ -50,17 +51,17 @@ def only_enabled_modules(endpoints, **kwargs):
 
 # Answers every /api/v1/ operation can give, all in the one JSON error shape (`apikeys.exceptions`).
 COMMON_ERRORS = {
-    "400": "Malformed request or invalid fields: `errors` names each field.",
-    "401": "Unknown, revoked or malformed API key.",
-    "403": "Signed in, but not allowed to do this.",
-    "404": "Not found, not yours, or the module is switched off.",
-    "429": "Too many requests with this key: retry after the seconds in the Retry-After header.",
+    "400": _("Malformed request or invalid fields: `errors` names each field."),
+    "401": _("Unknown, revoked or malformed API key."),
+    "403": _("Signed in, but not allowed to do this."),
+    "404": _("Not found, not yours, or the module is switched off."),
+    "429": _("Too many requests with this key: retry after the seconds in the Retry-After header."),
 }
 ERROR_SCHEMA = {
     "type": "object", "required": ["detail"],
     "properties": {
-        "detail": {"type": "string", "description": "What went wrong, in words."},
-        "errors": {"type": "object", "additionalProperties": {}, "description": "Field name → list of messages."},
+        "detail": {"type": "string", "description": _("What went wrong, in words.")},
+        "errors": {"type": "object", "additionalProperties": {}, "description": _("Field name → list of messages.")},
     },
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -19,6 +19,7 @@ import json
 
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
@@ -36,10 +37,10 @@ def header_parameter(*, required: bool) -> OpenApiParameter:
     """The header as the OpenAPI schema describes it (pass to `extend_schema(parameters=[...])`)."""
     return OpenApiParameter(
         HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=required,
-        description=("A unique value per intended write, e.g. a UUID (1 to 255 printable characters). "
-                     "Retrying with the same value and body returns the first answer (with the "
-                     f"`{REPLAYED_HEADER}: true` header) instead of writing twice; the same value with a "
-                     "different body gets 422. Kept for 24 hours."))
+        description=gettext_lazy(
+            "A unique value per intended write, e.g. a UUID (1 to 255 printable characters). Retrying with the "
+            "same value and body returns the first answer (with the `Idempotent-Replayed: true` header) instead "
+            "of writing twice; the same value with a different body gets 422. Kept for 24 hours."))
 
 
 def request_fingerprint(request) -> str:

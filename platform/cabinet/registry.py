@@ -58,6 +58,11 @@ class ModuleSetting:
     choices: tuple[tuple[str, Text], ...] = ()
     min_value: int | None = None
     max_value: int | None = None
+    # A text setting whose stored form differs from what its editor reads (e.g. default lines kept in English
+    # and shown in the editor's language): dotted paths of callable(text) -> text, stored → shown in the
+    # settings form, and submitted → stored.
+    shown_as: str = ""
+    stored_as: str = ""
 
 
 @dataclass(frozen=True)

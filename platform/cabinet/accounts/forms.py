@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import selectors
 from .identifiers import normalise_phone, phone_or_none
@@ -127,7 +128,7 @@ class RegistrationForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Name"), max_length=150,
+    full_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=150,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30,
                             help_text=_("International format, e.g. +380 50 123 4567."),

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager):
@@ -48,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     pending_email = models.EmailField(_("new e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=16, unique=True, null=True, blank=True,
                              help_text=_("International format, e.g. +380501234567"))
-    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    full_name = models.CharField(pgettext_lazy("person", "name"), max_length=150, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CUSTOMER)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)

@@ -27,7 +27,7 @@ class ApiKeyInfoSerializer(serializers.Serializer):
 class CurrentKeyView(APIView):
     permission_classes = [SignedInWithApiKey]
 
-    @extend_schema(responses=ApiKeyInfoSerializer, summary="The API key this request is signed with")
+    @extend_schema(responses=ApiKeyInfoSerializer, summary=_("The API key this request is signed with"))
     def get(self, request):
         api_key = request.auth
         return Response(ApiKeyInfoSerializer({

@@ -1,5 +1,6 @@
 """How the OpenAPI schema describes sign-in by API key (imported by the app config, which registers it)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -9,4 +10,4 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "bearerFormat": "kab_<prefix>_<secret>",
-                "description": "An API key from the portal's \"API keys\" page. The X-API-Key header works too."}
+                "description": _("An API key from the portal's “API keys” page. The X-API-Key header works too.")}

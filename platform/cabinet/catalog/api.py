@@ -1,6 +1,7 @@
 """`/api/v1/catalog/products/`: the catalog with prices and live availability, read-only."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
@@ -20,7 +21,7 @@ class PlaceSerializer(serializers.Serializer):
 class ProductSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True,
-                                            help_text="Category slug; null when uncategorised")
+                                            help_text=gettext_lazy("Category slug; null when uncategorised"))
     available = serializers.IntegerField(read_only=True)
     warehouses = serializers.SerializerMethodField()
     images = serializers.SerializerMethodField()
@@ -48,10 +49,17 @@ class ProductPagination(PageNumberPagination):
     max_page_size = 200
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("q", OpenApiTypes.STR, description="Words in the name, SKU or description"),
-    OpenApiParameter("category", OpenApiTypes.STR, description="Category slug or id (its subcategories included)"),
-    OpenApiParameter("in_stock", OpenApiTypes.BOOL, description="1 for products available now only"),
+PRODUCTS_DESCRIPTION = gettext_lazy(
+    "Products on sale, with the price as a decimal string, the currency and what is available now in total and "
+    "per warehouse (stock minus active reservations).")
+
+
+@extend_schema_view(retrieve=extend_schema(description=PRODUCTS_DESCRIPTION), list=extend_schema(
+    description=PRODUCTS_DESCRIPTION, parameters=[
+    OpenApiParameter("q", OpenApiTypes.STR, description=gettext_lazy("Words in the name, SKU or description")),
+    OpenApiParameter("category", OpenApiTypes.STR,
+                     description=gettext_lazy("Category slug or id (its subcategories included)")),
+    OpenApiParameter("in_stock", OpenApiTypes.BOOL, description=gettext_lazy("1 for products available now only")),
 ]))
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """Products on sale, with the price as a decimal string, the currency and what is available now in

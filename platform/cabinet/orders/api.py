@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -47,9 +48,9 @@ def _money(**extra) -> serializers.DecimalField:
 # --- Errors, as the schema describes them ------------------------------------------------------------------
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong, in words.")
+    detail = serializers.CharField(help_text=gettext_lazy("What went wrong, in words."))
     errors = serializers.DictField(child=serializers.JSONField(), required=False,
-                                   help_text="Field name → list of messages; only for bad fields.")
+                                   help_text=gettext_lazy("Field name → list of messages; only for bad fields."))
 
 
 class UnavailableLineSerializer(serializers.Serializer):
@@ -61,7 +62,8 @@ class UnavailableLineSerializer(serializers.Serializer):
 
 
 class StockShortSerializer(ErrorSerializer):
-    unavailable = UnavailableLineSerializer(many=True, help_text="Each line that cannot be served in full.")
+    unavailable = UnavailableLineSerializer(
+        many=True, help_text=gettext_lazy("Each line that cannot be served in full."))
 
 
 FIELD_ERRORS_EXAMPLE = OpenApiExample(
@@ -70,21 +72,23 @@ FIELD_ERRORS_EXAMPLE = OpenApiExample(
            "errors": {"lines": ["Line 2: this product is not on sale."],
                       "recipient_name": ["Enter who receives the order."]}})
 COMMON_ERRORS = {
-    401: OpenApiResponse(ErrorSerializer, description="Unknown, revoked or malformed API key."),
-    403: OpenApiResponse(ErrorSerializer, description="Not signed in as a customer."),
+    401: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Unknown, revoked or malformed API key.")),
+    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Not signed in as a customer.")),
 }
 
 
 # --- Request bodies ---------------------------------------------------------------------------------------
 
 class LineInSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Product id (see the catalog API).")
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, help_text="Units, 1 to 999.")
+    product = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                       help_text=gettext_lazy("Product id (see the catalog API)."))
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY,
+                                        help_text=gettext_lazy("Units, 1 to 999."))
 
 
 class QuoteRequestSerializer(serializers.Serializer):
     lines = serializers.ListField(child=LineInSerializer(), min_length=1, max_length=200,
-                                  help_text="One line per product, all priced in one currency.")
+                                  help_text=gettext_lazy("One line per product, all priced in one currency."))
 
 
 class OrderCreateSerializer(QuoteRequestSerializer):
@@ -92,10 +96,11 @@ class OrderCreateSerializer(QuoteRequestSerializer):
     phone = serializers.CharField(max_length=32)
     delivery_method = serializers.ChoiceField(choices=Order.Delivery.choices, default=Order.Delivery.DELIVERY)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
-                                    help_text="Required for delivery.")
+                                    help_text=gettext_lazy("Required for delivery."))
     pickup_warehouse = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
-        help_text="Pickup point id (a warehouse with is_pickup_point in the catalog API); required for pickup.")
+        help_text=gettext_lazy("Pickup point id (a warehouse with is_pickup_point in the catalog API); required for "
+                               "pickup."))
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -114,15 +119,18 @@ class QuoteLineSerializer(serializers.Serializer):
     undiscounted = _money()
     discount = _money()
     total = _money()
-    explanations = serializers.ListField(child=serializers.CharField(), help_text="The discounts of this line.")
-    available = serializers.IntegerField(help_text="Units available now (stock minus holds); nothing is reserved.")
-    in_stock = serializers.BooleanField(help_text="Whether the quantity is available now.")
+    explanations = serializers.ListField(child=serializers.CharField(),
+                                         help_text=gettext_lazy("The discounts of this line."))
+    available = serializers.IntegerField(
+        help_text=gettext_lazy("Units available now (stock minus holds); nothing is reserved."))
+    in_stock = serializers.BooleanField(help_text=gettext_lazy("Whether the quantity is available now."))
 
 
 class QuoteSerializer(serializers.Serializer):
     currency = serializers.CharField()
     lines = QuoteLineSerializer(many=True)
-    explanations = serializers.ListField(child=serializers.CharField(), help_text="Discounts on the whole cart.")
+    explanations = serializers.ListField(child=serializers.CharField(),
+                                         help_text=gettext_lazy("Discounts on the whole cart."))
     undiscounted = _money()
     discount = _money()
     total = _money()
@@ -138,7 +146,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "display_number", "issued_at", "total", "currency", "order", "pdf"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.URLField(help_text="Where to download the PDF (the same sign-in)."))
+    @extend_schema_field(serializers.URLField(help_text=gettext_lazy("Where to download the PDF (the same sign-in).")))
     def get_pdf(self, invoice) -> str:
         url = reverse("orders-api:invoice-pdf", args=[invoice.pk])
         request = self.context.get("request")
@@ -197,7 +205,7 @@ class OrderDetailSerializer(OrderSerializer):
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(),
-                                               help_text="Discounts on the whole order."))
+                                               help_text=gettext_lazy("Discounts on the whole order.")))
     def get_explanations(self, order) -> list[str]:
         return [text for text in order.cart_discount_explanation.splitlines() if text]
 
@@ -234,9 +242,9 @@ class QuoteView(GenericAPIView):
 
     @extend_schema(
         tags=[TAG], operation_id="orders_quote", request=QuoteRequestSerializer,
-        summary="Price a set of lines",
-        description="The same discount engine and explanations as the portal's cart; availability per line is "
-                    "what can be ordered now (nothing is reserved).",
+        summary=gettext_lazy("Price a set of lines"),
+        description=gettext_lazy("The same discount engine and explanations as the portal's cart; availability "
+                                 "per line is what can be ordered now (nothing is reserved)."),
         responses={200: QuoteSerializer, 400: ErrorSerializer, **COMMON_ERRORS},
         examples=[OpenApiExample("Five packs", request_only=True,
                                  value={"lines": [{"product": 12, "quantity": 5}]}),
@@ -260,29 +268,33 @@ class OrderListView(GenericAPIView):
         return selectors.api_orders(self.request.user, query.validated_data.get("status"))
 
     @extend_schema(
-        tags=[TAG], operation_id="orders_list", summary="Your orders, newest first",
+        tags=[TAG], operation_id="orders_list", summary=gettext_lazy("Your orders, newest first"),
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=Order.Status.values,
-                                     description="Only orders in this status")],
+                                     description=gettext_lazy("Only orders in this status"))],
         responses={200: OrderSerializer(many=True), 400: ErrorSerializer,
-                   404: OpenApiResponse(ErrorSerializer, description="No such page."), **COMMON_ERRORS})
+                   404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("No such page.")), **COMMON_ERRORS})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(OrderSerializer(page, many=True, context={"request": request}).data)
 
     @extend_schema(
         tags=[TAG], operation_id="orders_create", request=OrderCreateSerializer,
-        summary="Place an order",
-        description="Prices the lines afresh, reserves every line (all or nothing) and places the order in the "
-                    "business's queue. An `Idempotency-Key` header is required: a retry with the same key and "
-                    "body returns the first answer (header `Idempotent-Replayed: true`) and never places a "
-                    "second order; the same key with a different body gets 422.",
+        summary=gettext_lazy("Place an order"),
+        description=gettext_lazy(
+            "Prices the lines afresh, reserves every line (all or nothing) and places the order in the "
+            "business's queue. An `Idempotency-Key` header is required: a retry with the same key and "
+            "body returns the first answer (header `Idempotent-Replayed: true`) and never places a "
+            "second order; the same key with a different body gets 422."),
         parameters=[header_parameter(required=True)],
         responses={
             201: OrderDetailSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Bad fields, or no Idempotency-Key header."),
-            409: OpenApiResponse(StockShortSerializer, description="Some lines are not available in full "
-                                 "(nothing was reserved), or a request with this key is still running."),
-            422: OpenApiResponse(ErrorSerializer, description="The Idempotency-Key was used for another request."),
+            400: OpenApiResponse(ErrorSerializer,
+                                 description=gettext_lazy("Bad fields, or no Idempotency-Key header.")),
+            409: OpenApiResponse(StockShortSerializer, description=gettext_lazy(
+                "Some lines are not available in full (nothing was reserved), or a request with this key is "
+                "still running.")),
+            422: OpenApiResponse(ErrorSerializer,
+                                 description=gettext_lazy("The Idempotency-Key was used for another request.")),
             **COMMON_ERRORS},
         examples=[
             OpenApiExample("Delivery", request_only=True, value={
@@ -333,7 +345,7 @@ class OrderDetailView(GenericAPIView):
     permission_classes = [IsCustomer]
     serializer_class = OrderDetailSerializer
 
-    @extend_schema(tags=[TAG], operation_id="orders_retrieve", summary="One of your orders",
+    @extend_schema(tags=[TAG], operation_id="orders_retrieve", summary=gettext_lazy("One of your orders"),
                    responses={200: OrderDetailSerializer, 404: ErrorSerializer, **COMMON_ERRORS},
                    examples=[OpenApiExample("Order", response_only=True, value=ORDER_EXAMPLE)])
     def get(self, request, pk: int):
@@ -348,9 +360,9 @@ class InvoiceListView(GenericAPIView):
     pagination_class = OrderPagination
     serializer_class = InvoiceSerializer
 
-    @extend_schema(tags=[TAG], operation_id="orders_invoices_list", summary="Invoices of your orders",
+    @extend_schema(tags=[TAG], operation_id="orders_invoices_list", summary=gettext_lazy("Invoices of your orders"),
                    responses={200: InvoiceSerializer(many=True),
-                              404: OpenApiResponse(ErrorSerializer, description="No such page."),
+                              404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("No such page.")),
                               **COMMON_ERRORS})
     def get(self, request):
         page = self.paginate_queryset(selectors.api_invoices(request.user))
@@ -368,7 +380,7 @@ class InvoiceDetailView(GenericAPIView):
     permission_classes = [IsCustomer]
     serializer_class = InvoiceSerializer
 
-    @extend_schema(tags=[TAG], operation_id="orders_invoices_retrieve", summary="One invoice",
+    @extend_schema(tags=[TAG], operation_id="orders_invoices_retrieve", summary=gettext_lazy("One invoice"),
                    responses={200: InvoiceSerializer, 404: ErrorSerializer, **COMMON_ERRORS})
     def get(self, request, pk: int):
         return Response(InvoiceSerializer(_own_invoice(request, pk), context={"request": request}).data)
@@ -391,7 +403,7 @@ class InvoicePdfView(GenericAPIView):
     permission_classes = [IsCustomer]
     renderer_classes = [renderers.JSONRenderer, PdfRenderer]
 
-    @extend_schema(tags=[TAG], operation_id="orders_invoices_pdf", summary="The invoice as PDF",
+    @extend_schema(tags=[TAG], operation_id="orders_invoices_pdf", summary=gettext_lazy("The invoice as PDF"),
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY,
                               (404, "application/json"): ErrorSerializer,
                               (401, "application/json"): ErrorSerializer,

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cabinet import pricing
 from cabinet.catalog.models import CURRENCY_CHOICES, Category, Product, Warehouse
@@ -245,7 +246,7 @@ class RecurringOrder(DeliveryDetails):
         MONTHLY = "monthly", _("Every month")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("in effect", "Active")
         PAUSED = "paused", _("Paused")
         STOPPED = "stopped", _("Stopped")
 

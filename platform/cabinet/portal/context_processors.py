@@ -14,12 +14,19 @@ def platform(request):
         "current_tenant": tenant,
         "vertical": verticals.get_vertical(vertical_key) if vertical_key else None,
         "platform_domain": settings.PLATFORM_DOMAIN,
-        "branding": state.branding if state else {},
+        "branding": _branding(state.branding) if state else {},
     }
     if state is not None:
         context["portal_nav"] = lambda: _portal_nav(request, state)
         context["manage_nav"] = lambda: _manage_nav(request, state)
     return context
+
+
+def _branding(branding: dict) -> dict:
+    """The branding for this page: a welcome text still as the vertical wrote it reads in the reader's
+    language (the cached state holds it as stored, in the language of the signup)."""
+    welcome = verticals.in_reader_language(branding.get("welcome_text", ""))
+    return branding if welcome == branding.get("welcome_text") else {**branding, "welcome_text": welcome}
 
 
 def _portal_nav(request, state):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.urls import reverse_lazy
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 import verticals
@@ -262,7 +263,10 @@ def module_settings_form(module: Module, values: dict, data=None) -> forms.Form:
     """A form with one field per setting the module declares, filled with the tenant's values."""
     fields: dict[str, forms.Field] = {}
     for setting in module.settings:
-        common = {"label": setting.label, "help_text": setting.help_text, "initial": values.get(setting.key)}
+        initial = values.get(setting.key)
+        if setting.shown_as:
+            initial = import_string(setting.shown_as)(initial)
+        common = {"label": setting.label, "help_text": setting.help_text, "initial": initial}
         if setting.kind == "bool":
             fields[setting.key] = forms.BooleanField(required=False, **common)
         elif setting.kind == "int":

@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 import verticals
@@ -163,7 +164,7 @@ def clean_module_settings(key: str, data: dict[str, Any]) -> dict[str, Any]:
             if len(text) > 2000:
                 errors[setting.key] = [_("Keep it under 2000 characters.")]
                 continue
-            cleaned[setting.key] = text
+            cleaned[setting.key] = import_string(setting.stored_as)(text) if setting.stored_as else text
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -1,6 +1,7 @@
 """`/api/v1/support/`: the signed-in customer's own requests; list, read, open a new one."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -10,11 +11,12 @@ from cabinet.accounts.selectors import contact_prefill
 from cabinet.portal.selectors import portal_state
 
 from . import selectors, services
+from . import topics as topic_labels
 from .models import Request
 
 
 class IsCustomer(permissions.BasePermission):
-    message = "This API is for the portal's customers."
+    message = _("This API is for the portal's customers.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -29,12 +31,13 @@ class MessageSerializer(serializers.Serializer):
 
 class RequestSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    topic_label = serializers.CharField(read_only=True, help_text=_("The topic in the language of this answer (Accept-Language)."))
 
     class Meta:
         model = Request
-        fields = ["id", "topic", "subject", "message", "contact_name", "contact_phone", "contact_email",
-                  "status", "status_label", "created_at", "updated_at"]
-        read_only_fields = ["id", "status", "status_label", "created_at", "updated_at"]
+        fields = ["id", "topic", "topic_label", "subject", "message", "contact_name", "contact_phone",
+                  "contact_email", "status", "status_label", "created_at", "updated_at"]
+        read_only_fields = ["id", "status", "status_label", "topic_label", "created_at", "updated_at"]
         # The service checks everything (the same rules as the portal form) and answers field by field.
         extra_kwargs = {name: {"required": False, "allow_blank": True, "validators": []}
                         for name in ("topic", "subject", "message", "contact_name", "contact_phone", "contact_email")}
@@ -72,7 +75,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         topics = selectors.topic_list(portal_state().setting("support", "topics"))
         try:
             created = services.create_request(
-                customer=request.user, topics=topics, topic=data.get("topic", ""),
+                # a client may send a default topic as any of the platform's languages shows it
+                customer=request.user, topics=topics, topic=topic_labels.source_of(data.get("topic", "")),
                 subject=data.get("subject", ""), message=data.get("message", ""),
                 contact_name=data.get("contact_name") or prefill["full_name"],
                 contact_phone=data["contact_phone"] if "contact_phone" in data else prefill["phone"],

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import topics as topic_labels
 from .models import Request
 from .services import NAME_MAX, SUBJECT_MAX, TEXT_MAX
 
@@ -19,7 +20,8 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, topics, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [(topic, topic) for topic in topics]
+        # The stored topic is sent; the reader sees a default topic in their own language.
+        self.fields["topic"].choices = [(topic, topic_labels.label(topic)) for topic in topics]
 
 
 class ReplyForm(forms.Form):

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Request(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", _("New")
+        NEW = "new", pgettext_lazy("support request", "New")
         IN_PROGRESS = "in_progress", _("In progress")
         WAITING = "waiting", _("Waiting for reply")
         RESOLVED = "resolved", _("Resolved")
@@ -40,6 +41,13 @@ class Request(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def topic_label(self) -> str:
+        """The topic as the reader sees it: a default topic in their language, the business's own as typed."""
+        from .topics import label
+
+        return label(self.topic)
 
 
 class RequestMessage(models.Model):

@@ -1,9 +1,13 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
 
-# Stored as the business's own text (it edits them); verticals set their own in verticals/registry.py.
-DEFAULT_TOPICS = "General question\nBilling and payment\nTechnical problem\nComplaint\nSuggestion"
+# Stored in English, one topic per line, as the business's settings (it edits them); each reader sees them in
+# their own language (support.topics). Verticals set their own in verticals/registry.py.
+DEFAULT_TOPICS = "\n".join((
+    gettext_noop("General question"), gettext_noop("Billing and payment"), gettext_noop("Technical problem"),
+    gettext_noop("Complaint"), gettext_noop("Suggestion")))
 
 MODULE = Module(
     key="support",
@@ -19,7 +23,11 @@ MODULE = Module(
     settings=(
         ModuleSetting("topics", _("Request topics"), kind="text",
                       default=DEFAULT_TOPICS,
-                      help_text=_("One topic per line; customers pick one when they write to you.")),
+                      help_text=_("One topic per line; customers pick one when they write to you. The topics of "
+                                  "your template are shown to each customer in their language; topics you "
+                                  "add are shown as you type them."),
+                      shown_as="cabinet.support.topics.for_editing",
+                      stored_as="cabinet.support.topics.from_editing"),
         ModuleSetting("auto_close_days", _("Close resolved requests after (days)"), kind="int", default=7,
                       min_value=1, max_value=365,
                       help_text=_("A resolved request the customer does not answer is closed after this many days.")),

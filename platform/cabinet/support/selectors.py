@@ -6,18 +6,20 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from . import topics
 from .models import Request
 from .module import DEFAULT_TOPICS
 
 
 def topic_list(setting_text: str | None) -> list[str]:
-    """The topics a customer picks from: one per line of the module setting, blanks and repeats dropped."""
-    topics: list[str] = []
-    for line in (setting_text or "").splitlines():
-        topic = line.strip()[:100]
-        if topic and topic not in topics:
-            topics.append(topic)
-    return topics or topic_list(DEFAULT_TOPICS)
+    """The topics a customer picks from, as stored: one per line of the module setting, blanks and repeats
+    dropped (the module's defaults when none is left)."""
+    return topics.lines(setting_text) or topics.lines(DEFAULT_TOPICS)
+
+
+def topic_choices(setting_text: str | None) -> list[tuple[str, str]]:
+    """(stored topic, what the reader sees) for the topic field of a new request."""
+    return [(topic, topics.label(topic)) for topic in topic_list(setting_text)]
 
 
 def customer_requests(user) -> QuerySet[Request]:

@@ -259,7 +259,7 @@ class TestPdf:
         assert order.discount == Decimal("617.25") and order.total == Decimal("5570.25")
         for expected in (invoice.display_number, "Alpha Business", "+380 44 000 11 22", "Київ, вул. Липська 5",
                          "Олена Коваль", CUSTOMER, "+380501234567", "Київ, вул. Хрещатик 1",
-                         "Чай зелений «Луг»", "ЧАЙ-7", "Mug", "MUG-1", f"Замовлення №{order.number}",
+                         "Чай зелений «Луг»", "ЧАЙ-7", "Mug", "MUG-1", f"Замовлення № {order.number}",
                          plain(format_money(Decimal("6187.50"), "EUR", "uk")),   # undiscounted sum
                          plain(format_money(Decimal("-617.25"), "EUR", "uk")),   # discount
                          plain(format_money(Decimal("5570.25"), "EUR", "uk")),   # total
