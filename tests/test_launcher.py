@@ -57,3 +57,81 @@ def test_existing_urls_are_used_as_they_are(tmp_path, monkeypatch):
     with embedded_services(tmp_path, persist=False) as env:
         assert env == {"DATABASE_URL": "postgres://u@db.example:5432/x", "REDIS_URL": "redis://cache.example:6379/0"}
     assert list(tmp_path.iterdir()) == []
+
+
+def _old_launcher_database(data_dir, monkeypatch, *statements):
+    """A data folder as launchers before the Unicode locale made it (initdb --locale=C), with some rows."""
+    from cabinet import launcher
+
+    monkeypatch.setattr(launcher, "DATABASE_LOCALE", ("--locale=C",))
+    monkeypatch.setattr(launcher, "DATABASE_LOCALE_SQL", "LC_COLLATE 'C' LC_CTYPE 'C'")
+    pg = launcher.EmbeddedPostgres(data_dir / "postgres", free_port())
+    pg.start()
+    try:
+        assert not pg.folds_case()
+        with psycopg.connect(pg.url, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+    finally:
+        pg.stop()
+    monkeypatch.undo()
+
+
+def test_the_embedded_server_folds_case_in_every_alphabet(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("REDIS_URL", os.environ["REDIS_URL"])
+    tmp_path.chmod(0o755)
+    with embedded_services(tmp_path, persist=False) as env, psycopg.connect(env["DATABASE_URL"]) as conn:
+        assert conn.execute("SELECT lower('ТЕСТ Їжак'), upper('ґанок')").fetchone() == (
+            "тест їжак", "ҐАНОК")
+        assert conn.execute("SELECT 'Тест' ILIKE 'тЕСТ'").fetchone()[0] is True
+
+
+@pytest.mark.slow
+def test_a_database_made_with_locale_c_is_converted_keeping_every_row(tmp_path, monkeypatch, capsys):
+    tmp_path.chmod(0o755)
+    _old_launcher_database(tmp_path, monkeypatch, "CREATE TABLE kept (v text)",
+                           "INSERT INTO kept VALUES ('Тест'), ('Їжак')")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("REDIS_URL", os.environ["REDIS_URL"])
+    with embedded_services(tmp_path, persist=True) as env, psycopg.connect(env["DATABASE_URL"]) as conn:
+        assert conn.execute("SELECT lower('ТЕСТ')").fetchone()[0] == "тест"
+        assert [row[0] for row in conn.execute("SELECT v FROM kept WHERE v ILIKE 'тест' OR upper(v) = 'ЇЖАК'")] == [
+            "Тест", "Їжак"]
+        databases = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+    assert databases == {"postgres", "template0", "template1", "kabinet"}  # no copy left behind
+    dump = tmp_path / "kabinet-before-unicode-locale.dump"
+    assert dump.exists() and dump.stat().st_mode & 0o077 == 0  # kept, readable by its owner only
+    assert "Converted in" in capsys.readouterr().out
+    # Once converted, a later start has nothing to do.
+    with embedded_services(tmp_path, persist=True):
+        pass
+    assert "locale C" not in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_conversion_that_fails_changes_nothing(tmp_path, monkeypatch, capsys):
+    """Under locale C «ТЕСТ» and «тест» pass a unique index on lower(); with Unicode case they collide, so the
+    copy cannot be restored: the old database must stay exactly as it was."""
+    tmp_path.chmod(0o755)
+    _old_launcher_database(tmp_path, monkeypatch, "CREATE TABLE groups (name text)",
+                           "CREATE UNIQUE INDEX groups_name ON groups (lower(name))",
+                           "INSERT INTO groups VALUES ('ТЕСТ'), ('тест')")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("REDIS_URL", os.environ["REDIS_URL"])
+    with embedded_services(tmp_path, persist=True) as env, psycopg.connect(env["DATABASE_URL"]) as conn:
+        assert sorted(row[0] for row in conn.execute("SELECT name FROM groups")) == ["ТЕСТ", "тест"]
+        assert conn.execute("SELECT lower('ТЕСТ')").fetchone()[0] == "ТЕСТ"
+        databases = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+    assert databases == {"postgres", "template0", "template1", "kabinet"}
+    out = capsys.readouterr().out
+    assert "nothing was changed" in out and "make clean-data" in out
+
+
+def test_make_run_keeps_mail_in_the_local_mailbox_unless_mail_is_configured():
+    from cabinet.launcher import MAILBOX_BACKEND, mail_environment
+
+    assert mail_environment({}) == {"EMAIL_BACKEND": MAILBOX_BACKEND, "LOCAL_MAILBOX_PAGE": "1"}
+    assert mail_environment({"LOCAL_MAILBOX_PAGE": "0"})["LOCAL_MAILBOX_PAGE"] == "0"
+    assert mail_environment({"EMAIL_HOST": "smtp.example.com"}) == {}
+    assert mail_environment({"EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend"}) == {}
