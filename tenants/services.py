@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -208,9 +209,10 @@ def drop_schema(schema_name: str) -> None:
         cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema_name)} CASCADE")
 
 
-def refill_spare_schemas(target: int | None = None) -> int:
+def refill_spare_schemas(target: int | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> int:
     """Drops spares made before the template's last migration and tops the pool up to `target`.
-    Returns how many were made."""
+    Returns how many were made; `progress(made, wanted)` is called after each one (setup_platform's counter)."""
     target = settings.TENANT_SPARE_SCHEMAS if target is None else target
     use_public_schema()
     fingerprint = template_fingerprint()
@@ -218,10 +220,12 @@ def refill_spare_schemas(target: int | None = None) -> int:
         with transaction.atomic():
             drop_schema(stale.schema_name)
             stale.delete()
-    made = 0
+    made, wanted = 0, max(target - SpareSchema.objects.count(), 0)
     while SpareSchema.objects.count() < target:
         make_spare_schema()
         made += 1
+        if progress is not None:
+            progress(made, max(wanted, made))
         # Clones get slower on a long-lived connection (measured: 0.5 s → 5 s by the 30th); start afresh
         # unless a caller's transaction is still open on it.
         if not connection.in_atomic_block:

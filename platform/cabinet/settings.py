@@ -223,8 +223,23 @@ STORAGES = {
 MULTITENANT_RELATIVE_MEDIA_ROOT = "tenants/%s"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Outgoing e-mail. With EMAIL_HOST set, SMTP; any other backend by its dotted path in EMAIL_BACKEND (a
+# provider's, e.g. django-anymail's). `make run` without either keeps mail in the local mailbox
+# (cabinet.mailbox: .eml files in MAILBOX_DIR, one terminal line per message, read at /dev/mail/).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not env_bool("EMAIL_USE_SSL"))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@kabinet.local")
+MAILBOX_DIR = Path(os.environ.get("MAILBOX_DIR", DATA_DIR / "mail"))
+# The local mailbox's page (/dev/mail/ on the platform host, loopback clients only): on with DEBUG, off otherwise
+# unless asked for; `make run` asks for it when it picks the mailbox backend.
+LOCAL_MAILBOX_PAGE = env_bool("LOCAL_MAILBOX_PAGE", DEBUG)
 
 WAGTAIL_SITE_NAME = "Kabinet"
 WAGTAILADMIN_LOGIN_URL = "/manage/login/"
