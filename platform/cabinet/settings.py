@@ -244,6 +244,12 @@ LOCAL_MAILBOX_PAGE = env_bool("LOCAL_MAILBOX_PAGE", DEBUG)
 WAGTAIL_SITE_NAME = "Kabinet"
 WAGTAILADMIN_LOGIN_URL = "/manage/login/"
 WAGTAILADMIN_BASE_URL = f"{PLATFORM_URL_SCHEME}://{PLATFORM_DOMAIN}"
+# Slugs the editor makes from titles are transliterated to ASCII (cms.models.article_slug does the same on save).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# No avatars from gravatar.com: each would tell an outside service a hash of a staff member's e-mail.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin offers the languages the product speaks; cms keeps its choice equal to the saved one.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
