@@ -93,7 +93,6 @@ MIDDLEWARE = [
     # Static files are the same on every host: served before tenant routing, with no query.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
-    "tenants.middleware.SuspendedTenantMiddleware",
     # 404/405/500 answered by Django itself are JSON under /api/v1/ too
     "cabinet.apikeys.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -101,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # after the language and CSRF middleware (the 503 page speaks the visitor's language and its switcher
+    # works), before sign-in: nothing of a suspended business's schema is read
+    "tenants.middleware.SuspendedTenantMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # a signed-in person's saved language wins over the cookie and the browser's
     "cabinet.accounts.middleware.UserLanguageMiddleware",
