@@ -207,7 +207,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("uk", "Українська")]
-LOCALE_PATHS = [CABINET_DIR / "locale"]
+# The core catalogue, then the Wagtail admin strings Wagtail ships without a Russian or Ukrainian translation.
+LOCALE_PATHS = [CABINET_DIR / "locale", BASE_DIR / "cms" / "wagtail_catalogue" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
