@@ -285,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
                             "schedule": 3600.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+# What a task prints (the local mailbox's one line per message) reaches the terminal as it is, not as a log record.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 
 # The first platform staff account, created by `setup_platform` when both are set.
 PLATFORM_ADMIN_EMAIL = os.environ.get("PLATFORM_ADMIN_EMAIL", "")
