@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet, Subquery
 
-from .models import ArticlePage, NewsVisit, Topic
+from .models import ArticlePage, NewsIndexPage, NewsVisit, Topic
 
 
 def live_articles(topic: str = "") -> QuerySet[ArticlePage]:
@@ -25,6 +25,16 @@ def manage_articles() -> QuerySet[ArticlePage]:
     """Every article, drafts included, most recently edited first, for the editors' list."""
     return ArticlePage.objects.select_related("latest_revision").order_by(
         "-latest_revision_created_at", "-first_published_at", "-pk")
+
+
+def news_index() -> NewsIndexPage | None:
+    return NewsIndexPage.objects.first()
+
+
+def article_counts() -> dict[str, int]:
+    """Published articles and articles never published (drafts), in one query."""
+    return ArticlePage.objects.aggregate(published=Count("pk", filter=Q(live=True)),
+                                         drafts=Count("pk", filter=Q(live=False)))
 
 
 @dataclass(frozen=True)

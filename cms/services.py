@@ -3,11 +3,15 @@ the customer's "last seen" mark."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.users.models import UserProfile
+
+from cabinet.accounts import services as account_services
 
 from .models import NewsIndexPage, NewsVisit
 
@@ -70,6 +74,28 @@ def ensure_editor_access(user) -> NewsIndexPage:
             if hasattr(user, cache_name):  # permissions are cached on the user object (or its lazy proxy)
                 delattr(user, cache_name)
     return index
+
+
+def align_admin_language(user) -> None:
+    """Wagtail's admin speaks the language of its own profile (`UserProfile.preferred_language`) and only falls
+    back to the one the rest of the manage area uses. The staff member's saved language is the one that counts:
+    the profile is kept equal to it (the reverse direction is `adopt_admin_language`)."""
+    saved = getattr(user, "language", "")
+    if saved not in dict(settings.LANGUAGES):
+        return  # nothing saved yet: Wagtail follows the active language (cookie, browser) by itself
+    profile = UserProfile.get_for_user(user)
+    if profile.preferred_language != saved:
+        UserProfile.objects.filter(pk=profile.pk).update(preferred_language=saved)
+        profile.preferred_language = saved
+    user.wagtail_userprofile = profile  # Wagtail reads it next; no second query
+
+
+def adopt_admin_language(profile) -> None:
+    """A language chosen in the Wagtail admin's own account settings becomes the staff member's saved language,
+    so the portal and the manage area follow it too."""
+    chosen = profile.preferred_language
+    if chosen in dict(settings.LANGUAGES) and chosen != profile.user.language:
+        account_services.set_language(profile.user, chosen)
 
 
 def mark_news_seen(user, when=None) -> None:

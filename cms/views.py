@@ -59,7 +59,8 @@ def article_image(request, slug):
 
 
 def news_card(request) -> DashboardCard:
-    """Dashboard card: how many articles appeared since the customer last opened the news."""
+    """Dashboard card: the number of articles (as every card shows its total), how many appeared since the
+    customer last opened the news, and the latest one's title."""
     summary = news_summary(request.user)
     if summary.total == 0:
         detail = _("No news yet.")
@@ -68,6 +69,6 @@ def news_card(request) -> DashboardCard:
                           "%(count)d new since your last visit. Latest: %(title)s",
                           summary.new) % {"count": summary.new, "title": summary.latest_title}
     else:
-        detail = _("Latest: %(title)s") % {"title": summary.latest_title}
-    return DashboardCard(title=_("News"), value=str(summary.new), detail=detail, url=reverse("news:list"),
+        detail = _("Nothing new since your last visit. Latest: %(title)s") % {"title": summary.latest_title}
+    return DashboardCard(title=_("News"), value=str(summary.total), detail=detail, url=reverse("news:list"),
                          icon="newspaper")

@@ -15,7 +15,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cabinet.accounts.permissions import role_required
 
-from .services import ensure_editor_access
+from .services import align_admin_language, ensure_editor_access
 
 NEWS_ROLES = ("manager", "editor")  # and the owner, who may do everything
 
@@ -27,6 +27,7 @@ def news_admin_gate(view):
     def with_editor_access(request, *args, **kwargs):
         if not request.user.has_perm("wagtailadmin.access_admin"):
             ensure_editor_access(request.user)
+        align_admin_language(request.user)  # the admin speaks the language the manage area speaks
         return view(request, *args, **kwargs)
 
     guarded = editors_only(with_editor_access)

@@ -6,4 +6,4 @@ class TenantsConfig(AppConfig):
     verbose_name = "Tenants"
 
     def ready(self):
-        from . import signals  # noqa: F401  (routing cache invalidation)
+        from . import checks, signals  # noqa: F401  (database locale check; routing cache invalidation)

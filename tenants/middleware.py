@@ -10,6 +10,8 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.i18n import set_language
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_tenant_domain_model
 
@@ -45,13 +47,24 @@ class CachedTenantMiddleware(TenantMainMiddleware):
         return resolve_tenant(hostname)
 
 
+# Where the header's language switcher posts: Django's own view, and the accounts' one that also saves the choice.
+LANGUAGE_SWITCH_PATHS = ("/i18n/setlang/", "/me/language/")
+
+
 class SuspendedTenantMiddleware:
+    """Every request to a suspended business gets the 503 page, in the visitor's language: the middleware sits
+    after LocaleMiddleware (cookie, Accept-Language) and CsrfViewMiddleware (the page's switcher form gets its
+    token). The switcher itself keeps working: its POST sets the language cookie (Django's set_language, CSRF
+    checked) and leads back to the page; nothing is written to the suspended business's schema."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         tenant = getattr(request, "tenant", None)
         if tenant is not None and getattr(tenant, "is_suspended", False):
+            if request.method == "POST" and request.path in LANGUAGE_SWITCH_PATHS:
+                return csrf_protect(set_language)(request)
             return suspended_response(request, tenant)
         return self.get_response(request)
 

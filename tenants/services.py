@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -208,9 +209,10 @@ def drop_schema(schema_name: str) -> None:
         cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema_name)} CASCADE")
 
 
-def refill_spare_schemas(target: int | None = None) -> int:
+def refill_spare_schemas(target: int | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> int:
     """Drops spares made before the template's last migration and tops the pool up to `target`.
-    Returns how many were made."""
+    Returns how many were made; `progress(made, wanted)` is called after each one (setup_platform's counter)."""
     target = settings.TENANT_SPARE_SCHEMAS if target is None else target
     use_public_schema()
     fingerprint = template_fingerprint()
@@ -218,10 +220,12 @@ def refill_spare_schemas(target: int | None = None) -> int:
         with transaction.atomic():
             drop_schema(stale.schema_name)
             stale.delete()
-    made = 0
+    made, wanted = 0, max(target - SpareSchema.objects.count(), 0)
     while SpareSchema.objects.count() < target:
         make_spare_schema()
         made += 1
+        if progress is not None:
+            progress(made, max(wanted, made))
         # Clones get slower on a long-lived connection (measured: 0.5 s → 5 s by the 30th); start afresh
         # unless a caller's transaction is still open on it.
         if not connection.in_atomic_block:
@@ -238,8 +242,12 @@ class NewTenant:
     fast_path: bool
 
 
+OWNER_NAME_MAX = 150
+
+
 def validate_new_tenant(*, slug: str, name: str, vertical: str, owner_email: str,
-                        owner_password: str | None) -> dict[str, list[str]]:
+                        owner_password: str | None, owner_name: str = "",
+                        owner_language: str = "") -> dict[str, list[str]]:
     """All problems with a signup, by field; empty when it can go ahead."""
     errors: dict[str, list[str]] = {}
 
@@ -259,22 +267,30 @@ def validate_new_tenant(*, slug: str, name: str, vertical: str, owner_email: str
     check("owner_email", lambda: validate_email(owner_email))
     if "owner_email" not in errors and owner_email_taken(owner_email):
         errors["owner_email"] = [str(OWNER_EMAIL_TAKEN)]
+    if len(owner_name) > OWNER_NAME_MAX:
+        errors["owner_name"] = [_("Use at most %(max)d characters.") % {"max": OWNER_NAME_MAX}]
+    if owner_language and owner_language not in dict(settings.LANGUAGES):
+        errors["owner_language"] = [_("Choose one of the languages.")]
     if owner_password is not None:
-        user = get_user_model()(email=owner_email, full_name=name)
+        user = get_user_model()(email=owner_email, full_name=owner_name or name)
         check("password", lambda: validate_password(owner_password, user))
     return errors
 
 
 @transaction.atomic
 def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owner_password: str | None = None,
-                  owner_name: str = "", is_demo: bool = False, use_spare: bool = True) -> NewTenant:
+                  owner_name: str = "", owner_language: str = "", is_demo: bool = False,
+                  use_spare: bool = True) -> NewTenant:
     """Creates a business: its row, domain and schema (a spare renamed, else a clone of the template),
-    its owner. All or nothing. Raises ValidationError with a dict by field. A demo tenant's content is seeded
-    by the caller once this has committed (`verticals.seed_demo_content` inside the tenant's context), so the
-    seeders' after-commit work runs in the tenant's schema."""
+    its owner (with a name, and the language the manage area opens in when given). All or nothing. Raises
+    ValidationError with a dict by field. A demo tenant's content is seeded by the caller once this has
+    committed (`verticals.seed_demo_content` inside the tenant's context), so the seeders' after-commit work
+    runs in the tenant's schema."""
     slug, owner_email = slug.strip().lower(), owner_email.strip().lower()
+    owner_name, owner_language = " ".join(owner_name.split()), owner_language.strip()
     errors = validate_new_tenant(slug=slug, name=name, vertical=vertical, owner_email=owner_email,
-                                 owner_password=owner_password)
+                                 owner_password=owner_password, owner_name=owner_name,
+                                 owner_language=owner_language)
     if errors:
         raise ValidationError(errors)
     use_public_schema()
@@ -295,7 +311,8 @@ def create_tenant(*, slug: str, name: str, vertical: str, owner_email: str, owne
         clone_template(tenant.schema_name)
     with tenant_context(tenant):
         owner = get_user_model().objects.create_user(
-            owner_email, owner_password, full_name=owner_name, role="owner", is_staff=True)
+            owner_email, owner_password, full_name=owner_name, language=owner_language, role="owner",
+            is_staff=True)
         from cabinet.portal.services import initialise_portal
 
         initialise_portal(portal_name=tenant.name, vertical_key=vertical)
@@ -313,6 +330,9 @@ def set_status(tenant: Tenant, status: str, *, changed_by: str = "", reason: str
         raise ValidationError(_("Only businesses can be suspended or resumed."))
     if status not in Tenant.Status.values:
         raise ValidationError(_("Unknown status."))
+    reason = " ".join(reason.split())
+    if status == Tenant.Status.SUSPENDED and not reason:
+        raise ValidationError(_("Give the reason for the suspension."), code="reason")
     if tenant.status == status:
         return tenant
     with transaction.atomic():
@@ -329,3 +349,58 @@ def delete_tenant(tenant: Tenant) -> None:
         raise ValidationError(_("Only businesses can be deleted."))
     with schema_context(settings.PUBLIC_SCHEMA_NAME):
         tenant.delete(force_drop=True)
+
+
+# --- "Find my portal" --------------------------------------------------------------------------------
+
+FIND_PORTAL_PER_EMAIL = 3  # requests per address and per IP address in FIND_PORTAL_WINDOW
+FIND_PORTAL_PER_IP = 10
+FIND_PORTAL_WINDOW = 3600  # seconds
+
+
+def _count_attempt(key: str, limit: int) -> bool:
+    """Adds one to a counter that lives FIND_PORTAL_WINDOW seconds; False once it is past `limit`."""
+    from django.core.cache import cache
+
+    cache.add(key, 0, FIND_PORTAL_WINDOW)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, FIND_PORTAL_WINDOW)
+        return True
+
+
+def allow_portal_lookup(*, email: str, ip: str | None) -> bool:
+    """Whether another "find my portal" e-mail may go out for this address from this client. Both counters
+    always count, so trying many addresses from one IP, or one address from many IPs, is held back."""
+    import hashlib
+
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    by_email = _count_attempt(f"find-portal:email:{digest}", FIND_PORTAL_PER_EMAIL)
+    by_ip = _count_attempt(f"find-portal:ip:{ip or 'unknown'}", FIND_PORTAL_PER_IP)
+    return by_email and by_ip
+
+
+def send_portal_list(*, email: str, language: str) -> int:
+    """E-mails `email` the sign-in addresses of every business where it belongs to staff; sends nothing when
+    there is none (the page says the same either way). Returns how many portals were listed."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from . import selectors
+
+    use_public_schema()
+    memberships = selectors.staff_memberships(email)
+    if not memberships:
+        return 0
+    roles = dict(get_user_model().Role.choices)
+    with translation.override(language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE):
+        portals = [{"name": tenant.name, "role": str(roles.get(role, role)), "suspended": tenant.is_suspended,
+                    "url": f"{tenant_url(tenant)}/manage/", "reset_url": f"{tenant_url(tenant)}/password-reset/"}
+                   for tenant, role in memberships]
+        context = {"portals": portals, "email": email, "platform_url": platform_url()}
+        subject = " ".join(render_to_string("tenants/email/portals_subject.txt", context).split())
+        body = render_to_string("tenants/email/portals.txt", context)
+    send_mail(subject, body, None, [email])
+    return len(portals)

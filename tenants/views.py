@@ -7,7 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tenants.utils import tenant_context
@@ -15,10 +18,11 @@ from django_tenants.utils import tenant_context
 import verticals
 from cabinet.accounts.forms import PlatformStaffAuthenticationForm
 from cabinet.accounts.services import issue_login_token
+from cabinet.accounts.throttling import client_ip
 from cabinet.forms import add_service_errors
 
-from . import selectors, services
-from .forms import SignupForm, StatusChangeForm
+from . import selectors, services, tasks
+from .forms import FindPortalForm, SignupForm, StatusChangeForm, SuspendForm
 from .models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -26,12 +30,28 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def landing(request):
-    return render(request, "tenants/landing.html", {"verticals": verticals.VERTICALS.values()})
+    return render(request, "tenants/landing.html", {"verticals": verticals.VERTICALS.values(),
+                                                    "find_form": FindPortalForm()})
+
+
+@require_http_methods(["GET", "POST"])
+def find_portal(request):
+    """"Sign in to your business": the person types an e-mail and gets the list of portals where it belongs to
+    staff, by e-mail. The page answers the same whether or not there are any, so it tells nobody who works where."""
+    form = FindPortalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if not services.allow_portal_lookup(email=email, ip=client_ip(request)):
+            return render(request, "tenants/find_portal.html", {"form": form, "throttled": True}, status=429)
+        tasks.send_portal_list.delay(email, translation.get_language())
+        return render(request, "tenants/find_portal.html", {"form": FindPortalForm(), "sent_to": email})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tenants/find_portal.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, language=translation.get_language())
     if request.method == "POST" and form.is_valid():
         try:
             created = form.save()
@@ -117,14 +137,53 @@ def console_set_status(request, slug):
     form = StatusChangeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose suspend or resume."))
-    else:
+        return _back(request, tenant)
+    try:
         services.set_status(tenant, form.cleaned_data["status"], changed_by=request.user.email,
                             reason=form.cleaned_data["reason"])
-        if tenant.is_suspended:
-            messages.success(request, _("%(name)s is suspended.") % {"name": tenant.name})
+    except ValidationError:  # a suspension without its reason: ask for it
+        return redirect(f"{reverse('console-suspend', args=[tenant.slug])}?{urlencode({'next': _next(request)})}")
+    _report_status(request, tenant)
+    return _back(request, tenant)
+
+
+@require_http_methods(["GET", "POST"])
+@platform_staff_required
+def console_suspend(request, slug):
+    """The confirmation step of a suspension: what it does, and the reason, which is required."""
+    tenant = get_object_or_404(Tenant, slug=slug, kind=Tenant.Kind.BUSINESS)
+    if tenant.is_suspended:
+        messages.info(request, _("%(name)s is already suspended.") % {"name": tenant.name})
+        return _back(request, tenant)
+    form = SuspendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_status(tenant, Tenant.Status.SUSPENDED, changed_by=request.user.email,
+                                reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            messages.success(request, _("%(name)s is active again.") % {"name": tenant.name})
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/console/"):  # only back to a console page, never off-site
-        return redirect(next_url)
-    return redirect("console-tenant", slug=tenant.slug)
+            _report_status(request, tenant)
+            return _back(request, tenant)
+    return render(request, "tenants/console_suspend.html", {
+        "tenant": tenant, "form": form, "next": _next(request),
+        "back_url": _next(request) or reverse("console-tenant", args=[tenant.slug]),
+        "url": services.tenant_url(tenant, services.port_of(request.get_host())),
+    }, status=400 if form.is_bound else 200)
+
+
+def _report_status(request, tenant):
+    if tenant.is_suspended:
+        messages.success(request, _("%(name)s is suspended.") % {"name": tenant.name})
+    else:
+        messages.success(request, _("%(name)s is active again.") % {"name": tenant.name})
+
+
+def _next(request) -> str:
+    """Where to go back to afterwards: a console page only, never off-site."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    return next_url if next_url.startswith("/console/") and not next_url.startswith("/console//") else ""
+
+
+def _back(request, tenant):
+    return redirect(_next(request) or reverse("console-tenant", args=[tenant.slug]))

@@ -78,7 +78,9 @@ def test_status_change_needs_post_and_staff(platform_client, staff_client, alpha
     assert staff_client.get("/console/tenants/alpha/status/").status_code == 405
     platform_client.logout()
     anonymous = host_client("localhost")
-    assert anonymous.post("/console/tenants/alpha/status/", {"status": "suspended"}).status_code == 302
+    assert anonymous.post("/console/tenants/alpha/status/", {"status": "suspended", "reason": "x"}).status_code == 302
+    assert anonymous.post("/console/tenants/alpha/suspend/", {"reason": "x"}).status_code == 302
+    assert anonymous.get("/console/tenants/alpha/suspend/")["Location"].startswith("/console/login/")
     alpha.refresh_from_db()
     assert alpha.status == "active"
 
@@ -110,7 +112,8 @@ def test_console_not_on_tenant_hosts(alpha_client):
 
 def test_suspended_tenant_rows_are_untouched(staff_client, alpha):
     before = Tenant.objects.filter(pk=alpha.pk).values("name", "slug", "owner_email", "vertical").get()
-    staff_client.post("/console/tenants/alpha/status/", {"status": "suspended"})
+    staff_client.post("/console/tenants/alpha/suspend/", {"reason": "unpaid"})
+    assert Tenant.objects.get(pk=alpha.pk).is_suspended
     staff_client.post("/console/tenants/alpha/status/", {"status": "active"})
     assert Tenant.objects.filter(pk=alpha.pk).values("name", "slug", "owner_email", "vertical").get() == before
 
@@ -124,3 +127,80 @@ def test_console_list_queries_do_not_grow_with_tenants(staff_client, django_asse
     with django_assert_max_num_queries(12):
         page = staff_client.get("/console/")
     assert len(page.context["rows"]) == 7
+
+
+def test_suspend_asks_for_confirmation_and_a_reason_first(staff_client, alpha):
+    page = staff_client.get("/console/").content.decode()
+    assert 'href="/console/tenants/alpha/suspend/?next=/console/"' in page  # a link to the step, not an action
+    confirm = staff_client.get("/console/tenants/alpha/suspend/", {"next": "/console/?status=active"})
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "Suspend Alpha Business?" in text and 'name="reason"' in text and "Cancel" in text
+    alpha.refresh_from_db()
+    assert alpha.status == "active"  # looking at the step changes nothing
+
+    for reason in ("", "   ", "x" * 301):
+        refused = staff_client.post("/console/tenants/alpha/suspend/", {"reason": reason})
+        assert refused.status_code == 400 and refused.context["form"].errors["reason"]
+    alpha.refresh_from_db()
+    assert alpha.status == "active" and not TenantStatusChange.objects.filter(tenant=alpha).exists()
+
+    done = staff_client.post("/console/tenants/alpha/suspend/", {"reason": " Unpaid  since May ",
+                                                                 "next": "/console/?status=active"})
+    assert done.status_code == 302 and done["Location"] == "/console/?status=active"
+    alpha.refresh_from_db()
+    assert alpha.is_suspended
+    assert list(TenantStatusChange.objects.filter(tenant=alpha).values_list("status", "reason")) == [
+        ("suspended", "Unpaid since May")]
+    history = staff_client.get("/console/tenants/alpha/").content.decode()
+    assert "Unpaid since May" in history
+    # Suspending twice is not a second entry; the step leads back.
+    assert staff_client.get("/console/tenants/alpha/suspend/").status_code == 302
+    assert TenantStatusChange.objects.filter(tenant=alpha).count() == 1
+
+
+def test_a_suspension_without_a_reason_from_the_old_form_goes_to_the_step(staff_client, alpha):
+    response = staff_client.post("/console/tenants/alpha/status/", {"status": "suspended", "next": "/console/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/console/tenants/alpha/suspend/?next=%2Fconsole%2F"
+    alpha.refresh_from_db()
+    assert alpha.status == "active"
+
+
+def test_the_suspend_step_never_leads_off_site(staff_client, alpha):
+    for bad in ("https://evil.example/", "//evil.example/console/", "/console//evil.example"):
+        response = staff_client.post("/console/tenants/alpha/suspend/", {"reason": "test", "next": bad})
+        assert response["Location"] == "/console/tenants/alpha/"
+        staff_client.post("/console/tenants/alpha/status/", {"status": "active"})
+    assert staff_client.get("/console/tenants/nope/suspend/").status_code == 404
+    assert staff_client.get("/console/tenants/tenant-template/suspend/").status_code == 404
+
+
+def test_the_503_page_speaks_the_visitors_language_and_its_switcher_works(staff_client, alpha):
+    from django.test import Client
+
+    staff_client.post("/console/tenants/alpha/suspend/", {"reason": "unpaid"})
+    browser = Client(HTTP_HOST="alpha.localhost", HTTP_ACCEPT_LANGUAGE="uk")
+    page = browser.get("/")
+    assert page.status_code == 503 and page["Content-Language"] == "uk"
+    text = page.content.decode()
+    assert '<html lang="uk">' in text and "недоступн" in text
+    assert 'action="/me/language/"' in text
+    token = page.cookies["csrftoken"].value  # the page hands out the switcher's token
+    switched = browser.post("/me/language/", {"language": "ru", "next": "/manage/", "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302 and switched["Location"] == "/manage/"
+    assert browser.cookies["django_language"].value == "ru"
+    again = browser.get("/manage/")
+    assert again.status_code == 503 and again["Content-Language"] == "ru"
+    assert '<html lang="ru">' in again.content.decode() and "недоступн" in again.content.decode()
+    assert "недоступ" in browser.get("/api/v1/").json()["detail"]
+
+
+def test_the_503_switcher_without_a_csrf_token_is_refused_and_changes_nothing(staff_client, alpha):
+    from django.test import Client
+
+    staff_client.post("/console/tenants/alpha/suspend/", {"reason": "unpaid"})
+    browser = Client(HTTP_HOST="alpha.localhost", enforce_csrf_checks=True)
+    assert browser.post("/me/language/", {"language": "ru", "next": "/"}).status_code == 403
+    assert "django_language" not in browser.cookies
+    assert browser.post("/me/language/", {"language": "xx", "next": "/"}).status_code == 403

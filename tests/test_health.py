@@ -20,5 +20,6 @@ def test_healthz_reports_a_broken_redis(db):
 
 
 def test_healthz_answers_even_for_a_suspended_tenant(staff_client, alpha):
-    staff_client.post("/console/tenants/alpha/status/", {"status": "suspended"})
+    staff_client.post("/console/tenants/alpha/suspend/", {"reason": "health check test"})
+    assert host_client("alpha.localhost").get("/").status_code == 503
     assert host_client("alpha.localhost").get("/healthz").status_code == 200

@@ -134,3 +134,58 @@ def test_news_index_is_made_once_and_only_in_its_schema(alpha, beta):
         assert Group.objects.get(name=EDITORS_GROUP).page_permissions.filter(page=first).exists()
     with tenant_context(beta):
         assert not NewsIndexPage.objects.exists()
+
+
+def test_the_editor_has_a_way_back_to_the_manage_area_and_no_gravatar(editor_client):
+    page = editor_client.get("/manage/news/admin/").content.decode()
+    assert '"url": "/manage/"' in page or 'href="/manage/"' in page
+    assert "Back to the manage area" in page
+    assert "gravatar" not in page.lower()
+
+
+def _dashboard(client) -> str:
+    import re
+
+    page = client.get("/manage/news/admin/").content.decode()
+    main = page[page.find("<main"):]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", main, flags=re.S)))
+
+
+@pytest.mark.parametrize(("language", "published", "drafts", "english"), [
+    ("uk", "2 опубліковані статті", "1 чернетка", "Pages created in"),
+    ("ru", "2 опубликованные статьи", "1 черновик", "Pages created in"),
+    ("en", "2 published articles", "1 draft", "Страниц"),
+])
+def test_the_dashboard_counts_articles_in_the_staff_members_language(alpha, editor, editor_client, language,
+                                                                     published, drafts, english):
+    make_article(alpha, "One")
+    make_article(alpha, "Two")
+    make_article(alpha, "Three", publish=False)
+    with tenant_context(alpha):
+        editor.language = language
+        editor.save(update_fields=["language"])
+    text = _dashboard(editor_client)
+    assert published in text and drafts in text, text[:600]
+    assert english not in text
+
+
+def test_the_admin_follows_the_saved_language_and_a_choice_made_in_it_is_saved(alpha, editor, editor_client):
+    from wagtail.users.models import UserProfile
+
+    with tenant_context(alpha):
+        editor.language = "uk"
+        editor.save(update_fields=["language"])
+    editor_client.get("/manage/news/admin/")
+    with tenant_context(alpha):
+        profile = UserProfile.objects.get(user=editor)
+        assert profile.preferred_language == "uk"
+        profile.preferred_language = "ru"  # what Wagtail's own account settings save
+        profile.save()
+        editor.refresh_from_db()
+        assert editor.language == "ru"
+    assert '<html lang="ru">' in editor_client.get("/manage/").content.decode()
+    with tenant_context(alpha):
+        profile.preferred_language = "de"  # not a language of the product: ignored
+        profile.save()
+        editor.refresh_from_db()
+        assert editor.language == "ru"

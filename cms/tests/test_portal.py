@@ -99,7 +99,11 @@ def test_dashboard_card_without_news_and_without_new_items(alpha, alpha_client, 
     make_article(alpha, "Old one", published_at=now - timedelta(days=1))
     with tenant_context(alpha):
         services.mark_news_seen(customer)
-    assert "Latest: Old one" in alpha_client.get("/").content.decode()
+    home = alpha_client.get("/").content.decode()
+    # The figure is how many articles there are, never "0" beside the latest one's title.
+    card = home[home.index('data-module="news"'):]
+    assert '<p class="figure">1</p>' in card[:300]
+    assert "Nothing new since your last visit. Latest: Old one" in card[:600]
 
 
 def test_dashboard_figures_take_two_queries_whatever_the_number_of_articles(alpha, now):

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,30 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATA_DIR = ROOT / ".data"
 POSTGRES_OS_USER = "kabinet_pg"  # PostgreSQL refuses to run as root
 DATABASE_NAME = "kabinet"
+# PostgreSQL's own Unicode locale (17+): lower()/upper()/ILIKE fold every alphabet, Cyrillic included, without
+# depending on the OS's locales; sorting stays by code point, as with "C". The wheel's server has no ICU.
+DATABASE_LOCALE = ("--locale=C", "--locale-provider=builtin", "--builtin-locale=C.UTF-8")
+DATABASE_LOCALE_SQL = "LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8' LC_COLLATE 'C' LC_CTYPE 'C'"
+# The question the platform asks any server (tenants.checks asks it too): does lower() fold Cyrillic?
+CASE_FOLDING_QUERY = "SELECT lower('ТЕСТ Їжак') = 'тест їжак' AND upper('ґанок') = 'ҐАНОК'"
+
+
+def say(text: str = "", *, end: str = "\n") -> None:
+    """One line of what the launcher is doing, at once (the terminal is the progress bar of make run)."""
+    print(text, end=end, flush=True)
+
+
+@contextlib.contextmanager
+def step(what: str) -> Iterator[None]:
+    """Prints `what…`, then how long it took (or that it failed) on the same line."""
+    say(f"  {what}… ", end="")
+    started = time.monotonic()
+    try:
+        yield
+    except BaseException:
+        say("failed")
+        raise
+    say(f"done ({time.monotonic() - started:.1f} s)")
 
 
 def free_port(preferred: int | None = None) -> int:
@@ -126,7 +150,7 @@ class EmbeddedPostgres:
         if not (self.data_dir / "PG_VERSION").exists():
             subprocess.run(
                 [str(postgres_bin_path() / "initdb"), "-D", str(self.data_dir), "--auth=trust",
-                 "--encoding=UTF8", "--locale=C", "-U", "postgres"],
+                 "--encoding=UTF8", *DATABASE_LOCALE, "-U", "postgres"],
                 check=True, user=user, stdout=subprocess.DEVNULL,
             )
         # The child inherits the descriptor, so the log needs no permissions for the server's OS user.
@@ -153,14 +177,74 @@ class EmbeddedPostgres:
             return False
         return True
 
-    def _ensure_database(self) -> None:
+    def _admin_connection(self):
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
-                             autocommit=True) as conn:
+        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
+                               autocommit=True)
+
+    def _ensure_database(self) -> None:
+        with self._admin_connection() as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
             if not exists:
-                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                # The locale is named rather than inherited, so a cluster made by an older launcher (locale C)
+                # still gets a database that folds case in every language.
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}" TEMPLATE template0 ENCODING \'UTF8\' '
+                             f"{DATABASE_LOCALE_SQL}")
+
+    def folds_case(self, dbname: str = DATABASE_NAME) -> bool:
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=dbname) as conn:
+            row = conn.execute(CASE_FOLDING_QUERY).fetchone()
+            return bool(row and row[0])
+
+    def convert_to_unicode_locale(self) -> bool:
+        """Copies a database made by an older launcher (locale C: lower('ТЕСТ') stayed 'ТЕСТ', so search was
+        case-sensitive in Russian and Ukrainian) into one with the Unicode locale, keeping every row. The copy
+        is restored in one transaction and only then swapped in; if anything fails, the old database stays as it
+        was and the platform runs on it (with the warning of `tenants.checks`). The dump is kept beside the data
+        until the person deletes it. Returns whether the database was converted."""
+        import psycopg
+
+        dump = self.data_dir.parent / f"{DATABASE_NAME}-before-unicode-locale.dump"
+        new, old = f"{DATABASE_NAME}_unicode", f"{DATABASE_NAME}_c_locale"
+        bin_path = postgres_bin_path()
+        connect = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        say(f"  The database in {self.data_dir} was made with locale C, which leaves Cyrillic letters as they are in")
+        say("  lower()/upper(): search for «тест» would not find «Тест». Copying it into one with a Unicode")
+        say(f"  locale (every row is kept; a dump stays in {dump})…")
+        started = time.monotonic()
+        try:
+            with self._admin_connection() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{new}"')
+                conn.execute(f'CREATE DATABASE "{new}" TEMPLATE template0 ENCODING \'UTF8\' {DATABASE_LOCALE_SQL}')
+            dump.touch(mode=0o600)  # it holds everything, password hashes included
+            dump.chmod(0o600)
+            subprocess.run([str(bin_path / "pg_dump"), *connect, "-Fc", "-f", str(dump), DATABASE_NAME],
+                           check=True, capture_output=True)
+            subprocess.run([str(bin_path / "pg_restore"), *connect, "--exit-on-error", "--single-transaction",
+                            "--no-owner", "-d", new, str(dump)], check=True, capture_output=True)
+            if not self.folds_case(new):
+                raise RuntimeError("the copy does not fold case either")
+            with self._admin_connection() as conn:
+                conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                             [DATABASE_NAME])
+                with conn.transaction():  # both names change, or neither
+                    conn.execute(f'ALTER DATABASE "{DATABASE_NAME}" RENAME TO "{old}"')
+                    conn.execute(f'ALTER DATABASE "{new}" RENAME TO "{DATABASE_NAME}"')
+                conn.execute(f'DROP DATABASE "{old}"')
+        except (subprocess.CalledProcessError, RuntimeError, OSError, psycopg.Error) as error:
+            detail = getattr(error, "stderr", b"") or str(error).encode()
+            last_line = detail.decode(errors="replace").strip().splitlines()[-1:] or [""]
+            with contextlib.suppress(Exception), self._admin_connection() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{new}"')
+            say(f"  The copy failed, so nothing was changed: {last_line[0]}")
+            say("  Kabinet runs on the old database; search stays case-sensitive for Cyrillic. If .data/ holds")
+            say("  only demo data, `make clean-data` and `make run` start afresh with the right locale.")
+            return False
+        say(f"  Converted in {time.monotonic() - started:.1f} s. Delete {dump} when you no longer need it.")
+        return True
 
     def stop(self) -> None:
         # SIGINT is PostgreSQL's "fast shutdown": it ends sessions and checkpoints, so no data is lost.
@@ -212,16 +296,23 @@ def embedded_services(data_dir: Path, *, persist: bool, pg_port: int | None = No
     try:
         if os.environ.get("DATABASE_URL"):
             env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+            say("  PostgreSQL: DATABASE_URL from the environment")
         else:
             pg = EmbeddedPostgres(data_dir / "postgres", free_port(pg_port), throwaway=not persist)
-            pg.start()
+            first = not (pg.data_dir / "PG_VERSION").exists()
+            with step(f"PostgreSQL {'(first start: initialising) ' if first else ''}on port {pg.port}"):
+                pg.start()
             started.append(pg)
+            if persist and not pg.folds_case():
+                pg.convert_to_unicode_locale()
             env["DATABASE_URL"] = pg.url
         if os.environ.get("REDIS_URL"):
             env["REDIS_URL"] = os.environ["REDIS_URL"]
+            say("  Redis: REDIS_URL from the environment")
         else:
             redis = EmbeddedRedis(data_dir / "redis", free_port(redis_port), persist=persist)
-            redis.start()
+            with step(f"Redis on port {redis.port}"):
+                redis.start()
             started.append(redis)
             env["REDIS_URL"] = redis.url
         yield env
@@ -241,6 +332,18 @@ def secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+MAILBOX_BACKEND = "cabinet.mailbox.MailboxBackend"
+
+
+def mail_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Where `make run` sends e-mail: what the environment configured (EMAIL_BACKEND, or SMTP by EMAIL_HOST),
+    otherwise the local mailbox with its page switched on (only this machine can open it)."""
+    environ = os.environ if environ is None else environ
+    if environ.get("EMAIL_BACKEND") or environ.get("EMAIL_HOST"):
+        return {}
+    return {"EMAIL_BACKEND": MAILBOX_BACKEND, "LOCAL_MAILBOX_PAGE": environ.get("LOCAL_MAILBOX_PAGE", "1")}
+
+
 def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
 
@@ -252,10 +355,12 @@ def run(args: argparse.Namespace) -> int:
     if port_open(http_port):
         print(f"Port {http_port} is taken; stop what runs there or pass --port.", file=sys.stderr)
         return 2
+    say(f"Starting Kabinet (data in {data_dir})")
     with embedded_services(data_dir, persist=True, pg_port=54329, redis_port=63799) as service_env:
         env = {
             **os.environ,
             **service_env,
+            **mail_environment(),
             "SECRET_KEY": secret_key(data_dir),
             "KABINET_DATA_DIR": str(data_dir),
             "PLATFORM_URL_PORT": os.environ.get("PLATFORM_URL_PORT", "" if http_port == 80 else str(http_port)),
@@ -264,6 +369,7 @@ def run(args: argparse.Namespace) -> int:
             "PYTHONUNBUFFERED": "1",
         }
         manage("setup_platform", "--demo", env=env)
+        say("  Starting Daphne (web and sockets), a Celery worker and Celery beat…")
         children: list[tuple[str, subprocess.Popen]] = []
         stopping = False
 

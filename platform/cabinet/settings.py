@@ -93,7 +93,6 @@ MIDDLEWARE = [
     # Static files are the same on every host: served before tenant routing, with no query.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
-    "tenants.middleware.SuspendedTenantMiddleware",
     # 404/405/500 answered by Django itself are JSON under /api/v1/ too
     "cabinet.apikeys.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -101,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # after the language and CSRF middleware (the 503 page speaks the visitor's language and its switcher
+    # works), before sign-in: nothing of a suspended business's schema is read
+    "tenants.middleware.SuspendedTenantMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # a signed-in person's saved language wins over the cookie and the browser's
     "cabinet.accounts.middleware.UserLanguageMiddleware",
@@ -205,7 +207,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("uk", "Українська")]
-LOCALE_PATHS = [CABINET_DIR / "locale"]
+# The core catalogue, then the Wagtail admin strings Wagtail ships without a Russian or Ukrainian translation.
+LOCALE_PATHS = [CABINET_DIR / "locale", BASE_DIR / "cms" / "wagtail_catalogue" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -223,12 +226,33 @@ STORAGES = {
 MULTITENANT_RELATIVE_MEDIA_ROOT = "tenants/%s"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Outgoing e-mail. With EMAIL_HOST set, SMTP; any other backend by its dotted path in EMAIL_BACKEND (a
+# provider's, e.g. django-anymail's). `make run` without either keeps mail in the local mailbox
+# (cabinet.mailbox: .eml files in MAILBOX_DIR, one terminal line per message, read at /dev/mail/).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not env_bool("EMAIL_USE_SSL"))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@kabinet.local")
+MAILBOX_DIR = Path(os.environ.get("MAILBOX_DIR", DATA_DIR / "mail"))
+# The local mailbox's page (/dev/mail/ on the platform host, loopback clients only): on with DEBUG, off otherwise
+# unless asked for; `make run` asks for it when it picks the mailbox backend.
+LOCAL_MAILBOX_PAGE = env_bool("LOCAL_MAILBOX_PAGE", DEBUG)
 
 WAGTAIL_SITE_NAME = "Kabinet"
 WAGTAILADMIN_LOGIN_URL = "/manage/login/"
 WAGTAILADMIN_BASE_URL = f"{PLATFORM_URL_SCHEME}://{PLATFORM_DOMAIN}"
+# Slugs the editor makes from titles are transliterated to ASCII (cms.models.article_slug does the same on save).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# No avatars from gravatar.com: each would tell an outside service a hash of a staff member's e-mail.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin offers the languages the product speaks; cms keeps its choice equal to the saved one.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -261,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
                             "schedule": 3600.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+# What a task prints (the local mailbox's one line per message) reaches the terminal as it is, not as a log record.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 
 # The first platform staff account, created by `setup_platform` when both are set.
 PLATFORM_ADMIN_EMAIL = os.environ.get("PLATFORM_ADMIN_EMAIL", "")

@@ -1,8 +1,10 @@
-"""URLs of the platform host: landing, business signup and the platform console."""
+"""URLs of the platform host: landing, business signup, the platform console and the local mailbox."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("tenants.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # answers only when mail goes to the local mailbox and the request comes from this machine
+    path("dev/mail/", include("cabinet.mailbox.urls")),
 ]

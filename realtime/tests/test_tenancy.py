@@ -44,7 +44,7 @@ def test_socket_to_unknown_host_is_closed(db):
 
 
 def test_socket_to_suspended_tenant_is_closed(alpha):
-    services.set_status(alpha, "suspended")
+    services.set_status(alpha, "suspended", reason="unpaid")
     inner = RecordingApp()
     connected, code = connect(TenantWebsocketMiddleware(inner), "alpha.localhost")
     assert not connected and code == 4503

@@ -62,6 +62,39 @@ def test_create_tenant_command_refuses_bad_input(db, slug, email, message):
     assert Tenant.objects.count() == before
 
 
+def test_create_tenant_command_sets_the_owners_name_and_language(db):
+    call_command("create_tenant", slug="named", name="Named", vertical="resort", owner_email="o@named.example",
+                 owner_name="Ірина  Бондар", language="uk", stdout=io.StringIO())
+    with tenant_context(Tenant.objects.get(slug="named")):
+        owner = get_user_model().objects.get(email="o@named.example")
+        assert (owner.full_name, owner.language) == ("Ірина Бондар", "uk")
+
+
+def test_create_tenant_command_refuses_an_unknown_language_and_a_too_long_name(db):
+    before = Tenant.objects.count()
+    with pytest.raises(CommandError):
+        call_command("create_tenant", "--slug", "abc", "--name", "X", "--vertical", "clinic",
+                     "--owner-email", "a@b.example", "--language", "de", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="owner_name"):
+        call_command("create_tenant", slug="abcd", name="X", vertical="clinic", owner_email="a@b.example",
+                     owner_name="x" * 151, stdout=io.StringIO())
+    assert Tenant.objects.count() == before
+
+
+def test_setup_platform_shows_each_step_with_counters(db):
+    out = io.StringIO()
+    call_command("setup_platform", spares=0, stdout=out)
+    text = out.getvalue()
+    assert "Migrating the public schema… done" in text
+    businesses = Tenant.objects.exclude(schema_name="public").count()
+    assert f"Migrating tenant schemas {businesses}/{businesses} done" in text
+    assert re.search(r"Migrating tenant schemas 1/\d+ \(\w+\)", text)
+    assert "Platform ready" in text
+    quiet = io.StringIO()
+    call_command("setup_platform", spares=0, verbosity=0, stdout=quiet)
+    assert quiet.getvalue() == ""
+
+
 def test_create_tenant_command_refuses_unknown_vertical(db):
     with pytest.raises(CommandError):
         call_command("create_tenant", "--slug", "abc", "--name", "X", "--vertical", "bakery",

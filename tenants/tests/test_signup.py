@@ -3,6 +3,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django_tenants.utils import schema_exists, tenant_context
 
 from conftest import OWNER_PASSWORD, host_client
@@ -12,6 +13,8 @@ GOOD = {
     "name": "Green Leaf Spa",
     "slug": "green-leaf",
     "vertical": "resort",
+    "owner_first_name": "Olena",
+    "owner_last_name": "Kovalenko",
     "owner_email": "Owner@GreenLeaf.example",
     "password": "Sunny-Day-2026",
 }
@@ -58,6 +61,7 @@ def test_signup_creates_tenant_and_lands_owner_logged_in_on_manage(platform_clie
     with tenant_context(tenant):
         owner = get_user_model().objects.get(email="owner@greenleaf.example")
         assert owner.role == "owner" and owner.check_password(GOOD["password"])
+        assert owner.full_name == "Olena Kovalenko" and owner.language == "en"
 
     portal = host_client("green-leaf.localhost")
     entered = portal.get(f"/manage/enter/{match.group(1)}/")
@@ -165,4 +169,39 @@ def test_signup_without_template_explains_and_creates_nothing(platform_client, s
     assert "cannot create portals right now" in response.content.decode()
     with connection.cursor() as cursor:
         cursor.execute("ALTER SCHEMA template_away RENAME TO tenant_template")
+    assert_nothing_created(*snapshot)
+
+
+def test_an_owner_who_signs_up_in_russian_gets_the_manage_area_in_russian(db):
+    client = Client(HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="ru")
+    page = client.get("/signup/").content.decode()
+    assert '<html lang="ru">' in page and "Ваше имя" in page
+    response = client.post("/signup/", {**GOOD, "slug": "ru-spa", "owner_email": "vladelec@ru-spa.example",
+                                        "owner_first_name": "  Ольга ", "owner_last_name": ""})
+    token = re.search(r"/manage/enter/([\w-]+)/", response["Location"]).group(1)
+    tenant = Tenant.objects.get(slug="ru-spa")
+    with tenant_context(tenant):
+        owner = get_user_model().objects.get(email="vladelec@ru-spa.example")
+        assert (owner.full_name, owner.language) == ("Ольга", "ru")
+    portal = host_client("ru-spa.localhost")  # another host: no cookie, an English browser
+    portal.get(f"/manage/enter/{token}/")
+    manage = portal.get("/manage/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="ru">' in manage and "Ольга" in manage
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_the_signup_language_is_the_pages_language(db, language):
+    client = host_client("localhost")
+    client.cookies["django_language"] = language
+    client.post("/signup/", {**GOOD, "slug": f"lang-{language}", "owner_email": f"o@lang-{language}.example"})
+    with tenant_context(Tenant.objects.get(slug=f"lang-{language}")):
+        assert get_user_model().objects.get(email=f"o@lang-{language}.example").language == language
+
+
+@pytest.mark.parametrize("field,value", [("owner_first_name", ""), ("owner_first_name", "   "),
+                                         ("owner_first_name", "x" * 76), ("owner_last_name", "y" * 76)])
+def test_the_owners_name_is_required_and_bounded(platform_client, snapshot, field, value):
+    response = platform_client.post("/signup/", {**GOOD, field: value})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
     assert_nothing_created(*snapshot)

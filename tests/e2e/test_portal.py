@@ -51,6 +51,7 @@ def test_business_brands_portal_and_customer_signs_in_by_contract_number(
     owner.get_by_label("Company name").fill("Azure Coast Resort")
     owner.get_by_label("Portal address").fill(SLUG)
     owner.get_by_text("Resort", exact=True).click()
+    owner.get_by_label("Your first name").fill("Marta")
     owner.get_by_label("Your e-mail").fill(OWNER[0])
     owner.get_by_label("Password").fill(OWNER[1])
     owner.get_by_role("button", name="Create portal").click()

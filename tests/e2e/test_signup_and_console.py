@@ -48,6 +48,7 @@ def test_signup_then_suspend_and_resume(browser, live_daphne, committed, django_
     page.get_by_label("Portal address").fill(SLUG)
     expect(page.locator("#slug-check")).to_contain_text(f"{SLUG}.{settings.PLATFORM_DOMAIN} is free")
     page.get_by_text("Clinic", exact=True).click()
+    page.get_by_label("Your first name").fill("Iryna")
     page.get_by_label("Your e-mail").fill("owner@e2e-clinic.example")
     page.get_by_label("Password").fill("Healthy-Patients-2026")
     screenshot(page, "signup")
@@ -61,7 +62,7 @@ def test_signup_then_suspend_and_resume(browser, live_daphne, committed, django_
     page.get_by_role("button", name="Create portal").click()
 
     expect(page).to_have_url(f"{portal}/manage/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Iryna")
     expect(page.get_by_text("Patients", exact=True)).to_be_visible()  # the clinic's wording
     screenshot(page, "manage")
 
@@ -76,7 +77,13 @@ def test_signup_then_suspend_and_resume(browser, live_daphne, committed, django_
     row = staff.get_by_role("row").filter(has_text="E2E Family Clinic")
     expect(row).to_contain_text("Clinic")
     screenshot(staff, "console")
-    row.get_by_role("button", name="Suspend").click()
+    row.get_by_role("link", name="Suspend").click()  # a confirmation step with a required reason
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Suspend E2E Family Clinic?")
+    staff.get_by_role("button", name="Suspend E2E Family Clinic").click()
+    expect(staff.get_by_text("Give the reason for the suspension.")).to_be_visible()
+    staff.get_by_label("Reason (kept in the history)").fill("Unpaid invoice")
+    staff.keyboard.press("Tab")
+    staff.keyboard.press("Enter")  # by keyboard: the focused button submits
     expect(staff.get_by_role("status")).to_contain_text("is suspended")
 
     goto_until_status(page, f"{portal}/", 503)

@@ -33,5 +33,6 @@ class StatusForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("", _("Open requests")), *Request.Status.choices, ("all", _("All requests"))])

@@ -21,9 +21,11 @@ support_staff = role_required(*STAFF_ROLES)
 @support_staff
 def queue(request):
     filters = QueueFilterForm(request.GET or None)
-    status = filters.cleaned_data.get("status", "") if filters.is_valid() else ""
-    page = Paginator(selectors.staff_queue(status), 30).get_page(request.GET.get("page"))
-    return render(request, "support/manage_queue.html", {"filters": filters, "page": page, "status": status})
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    status, query = chosen.get("status", ""), chosen.get("q", "")
+    page = Paginator(selectors.staff_queue(status, query), 30).get_page(request.GET.get("page"))
+    return render(request, "support/manage_queue.html", {"filters": filters, "page": page, "status": status,
+                                                         "query": query})
 
 
 def _request_or_404(pk):

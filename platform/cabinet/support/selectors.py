@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from . import topics
 from .models import Request
@@ -53,9 +53,18 @@ def thread(support_request: Request) -> QuerySet:
     return support_request.messages.select_related("author")
 
 
-def staff_queue(status: str = "") -> QuerySet[Request]:
-    """The manage area's queue: open requests (or one status), oldest waiting first."""
+def staff_queue(status: str = "", query: str = "") -> QuerySet[Request]:
+    """The manage area's queue: open requests (or one status), oldest waiting first; `query` narrows it to
+    requests whose number, subject or customer (name, e-mail, phone) contains it, in any letter case."""
     requests = Request.objects.select_related("customer")
+    query = query.strip()
+    if query:
+        match = (Q(subject__icontains=query) | Q(contact_name__icontains=query) | Q(contact_email__icontains=query)
+                 | Q(customer__full_name__icontains=query) | Q(customer__email__icontains=query)
+                 | Q(customer__phone__icontains=query))
+        if query.lstrip("#").isdigit():
+            match |= Q(pk=int(query.lstrip("#")))
+        requests = requests.filter(match)
     if status == "all":
         return requests.order_by("-updated_at", "-id")
     if status in Request.Status.values:

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True, help="company name")
         parser.add_argument("--vertical", required=True, choices=sorted(verticals.VERTICALS))
         parser.add_argument("--owner-email", required=True)
+        parser.add_argument("--owner-name", default="", help="the owner's name, e.g. \"Olena Kovalenko\"")
+        parser.add_argument("--language", default="", choices=["", *(code for code, _name in settings.LANGUAGES)],
+                            help="the language the owner's manage area opens in (default: the browser's)")
         parser.add_argument("--password-stdin", action="store_true",
                             help="read the owner's password from standard input; otherwise the owner sets "
                                  "one through the printed sign-in link")
@@ -29,7 +33,8 @@ class Command(BaseCommand):
         try:
             created = services.create_tenant(
                 slug=options["slug"], name=options["name"], vertical=options["vertical"],
-                owner_email=options["owner_email"], owner_password=password, is_demo=options["demo"])
+                owner_email=options["owner_email"], owner_password=password, owner_name=options["owner_name"],
+                owner_language=options["language"], is_demo=options["demo"])
         except ValidationError as exc:
             problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
             raise CommandError(problems) from exc

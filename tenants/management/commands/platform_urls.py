@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 import verticals
+from cabinet import mailbox
 from tenants import services
 from tenants.management.commands.setup_platform import DEMO_OWNER_PASSWORD
 from tenants.models import Tenant
@@ -24,5 +25,7 @@ class Command(BaseCommand):
               f"manage: {services.tenant_url(tenant)}/manage/  login {tenant.owner_email} / {DEMO_OWNER_PASSWORD}")
             if vertical and vertical.demo_customers:
                 w(f"{'':13}customer login {vertical.demo_customers[0][1]} / {verticals.DEMO_PASSWORD}")
+        if mailbox.is_active() and settings.LOCAL_MAILBOX_PAGE:
+            w(f"  Mailbox:   {mailbox.page_url()}   e-mails sent by Kabinet (opens on this machine only)")
         w(f"  Health:    {services.platform_url()}/healthz")
         w("")
