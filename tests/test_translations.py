@@ -16,7 +16,10 @@ SOURCE_DIRS = ("platform", "tenants", "verticals", "cms", "realtime", "billing")
 
 
 def catalogues():
-    return sorted(p for d in SOURCE_DIRS for p in (ROOT / d).rglob("locale/*/LC_MESSAGES/django.po"))
+    # cms/wagtail_catalogue only fills the gaps of Wagtail's own catalogues, with Wagtail's strings and plural
+    # rules; cms/tests/test_wagtail_language.py checks it.
+    return sorted(p for d in SOURCE_DIRS for p in (ROOT / d).rglob("locale/*/LC_MESSAGES/django.po")
+                  if "wagtail_catalogue" not in p.parts)
 
 
 def parse_po(path: Path) -> dict[str, list[str]]:

@@ -35,5 +35,6 @@ INTENDED: list[tuple[tuple[str, ...], str]] = [
     (("purchase order", "purchase orders"), "uk «замовлення на закупівлю» is the same in the plural"),
     (("Request", "Requests"), "uk «звернення» is the same in the plural"),
     (("New", f"support request{CTX}New"), "uk «Нове» fits both the order and the request (neuter); ru tells them apart"),
+    (("Your first name", "Your name"), "signup asks the first name beside the last name: «Ваше имя» / «Ваше ім’я» is both"),
     (("Add", "Upload"), "uk: a document is uploaded with «Додати», so it is not read as «Завантажити» (download)"),
 ]

@@ -17,7 +17,7 @@ def local_only(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not mailbox.page_allowed(request):
-            raise Http404(_("There is no such page."))
+            raise Http404(_("No such page."))
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"  # the links in these messages sign people in
         return response
