@@ -14,7 +14,7 @@ and token, and opens its TCP connection.
 
 The race (timed): every buyer is a thread with its own connection, released at once by a barrier, and
 POSTs the checkout form (delivery to an address). Latency is from sending the request to the last byte of
-the answer. Answers: 302 to the order page = order placed; 200 with the catalog's stock message ("you
+the answer. Answers: 302 to the order page = order placed; 400 with the catalog's stock message ("you
 asked for 1, 0 available") = refused; anything else is an error.
 
 Afterwards the database is checked: orders and their lines, active reservations of the product, stock.
@@ -89,7 +89,7 @@ class Buyer:
             return "error"
         if self.status == 302 and ORDER_PATH.match(self.location):
             return "placed"
-        if self.status == 200 and STOCK_REFUSAL.search(self.body):
+        if self.status == 400 and STOCK_REFUSAL.search(self.body):
             return "refused"
         return "error"
 

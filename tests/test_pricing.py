@@ -15,6 +15,7 @@ from cabinet.pricing import (
     ALLOWED_SCOPES,
     CartLine,
     Combine,
+    DiscountFacts,
     InvalidRuleError,
     PricedCart,
     PricingContext,
@@ -380,6 +381,37 @@ def test_percentages_follow_the_languages_decimal_separator():
     priced = price([line(1, 1, "10.00", category_id=7)], [category_share(percent="12.5")])
     with translation.override("ru"):
         assert explain(priced)[0].text.startswith("−12,5\u00a0%")
+
+
+def test_stored_facts_explain_the_same_discount_later_in_any_language():
+    rules = [qty_break(percent="12.5"), threshold(value="5", value_type=ValueType.FIXED, threshold_="50",
+                                                  combine=Combine.STACK)]
+    priced = price([line(quantity=6)], rules)
+    shown = explain(priced)
+    stored = [item.facts.to_json() for item in shown]
+    assert stored[0] == {"kind": "quantity_break", "value_type": "percent", "value": "12.5", "currency": "EUR",
+                         "amount": "7.50", "title": "Bulk", "min_quantity": 5, "rule_id": 1}
+    assert all(isinstance(value, (str, int)) for record in stored for value in record.values())  # no floats
+    again = [DiscountFacts.from_json(record) for record in stored]
+    assert again == [item.facts for item in shown]
+    for language in ("en", "ru", "uk"):
+        with translation.override(language):
+            assert [str(facts) for facts in again] == [str(item) for item in explain(priced)]
+    with translation.override("uk"):
+        assert again[1].text == "−5,00\u00a0EUR: замовлення від 50,00\u00a0EUR"
+
+
+@pytest.mark.parametrize("record", [
+    None, "text", [], {}, {"kind": "quantity_break"},
+    {"kind": "teleport", "value_type": "percent", "value": "10", "currency": "EUR", "amount": "1.00"},
+    {"kind": "first_order", "value_type": "percent", "value": 10.5, "currency": "EUR", "amount": "1.00"},
+    {"kind": "first_order", "value_type": "percent", "value": "NaN", "currency": "EUR", "amount": "1.00"},
+    {"kind": "first_order", "value_type": "percent", "value": "10", "currency": "GBP", "amount": "1.00"},
+    {"kind": "first_order", "value_type": "percent", "value": "10", "currency": "EUR", "amount": "x"},
+])
+def test_a_record_that_is_not_stored_facts_is_refused(record):
+    with pytest.raises(PricingError):
+        DiscountFacts.from_json(record)
 
 
 # ------------------------------------------------------------------------------------------ validation

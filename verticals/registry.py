@@ -31,8 +31,9 @@ class Vertical:
     # Module settings that differ from the modules' own defaults: {module key: {setting: value}}.
     default_settings: dict[str, dict[str, object]] = field(default_factory=dict)
     welcome_text: Text = ""
-    # Demo catalog: (category, name, SKU, price, currency, units in stock); seeded when the catalog is on.
-    demo_products: tuple[tuple[str, str, str, str, str, int], ...] = ()
+    # Demo catalog: (category, name, SKU, price, currency, units in stock, kind: goods | service | digital);
+    # seeded when the catalog is on. Services and digital items keep no stock (units 0).
+    demo_products: tuple[tuple[str, str, str, str, str, int, str], ...] = ()
 
 
 def _topics(*topics: str) -> str:
@@ -58,10 +59,10 @@ VERTICALS: dict[str, Vertical] = {
                 gettext_noop("Complaint"), gettext_noop("Other"))}},
             welcome_text=_("Welcome! Book your stay, follow our news and write to the front desk any time."),
             demo_products=(
-                ("Spa", "Hot stone massage, 60 min", "SPA-60", "65.00", "EUR", 20),
-                ("Spa", "Sauna evening for two", "SPA-SAUNA", "40.00", "EUR", 12),
-                ("Excursions", "Boat trip to the lighthouse", "EXC-BOAT", "25.00", "EUR", 30),
-                ("Resort shop", "Resort bathrobe", "SHOP-ROBE", "49.00", "EUR", 12),
+                ("Spa", "Hot stone massage, 60 min", "SPA-60", "65.00", "EUR", 0, "service"),
+                ("Spa", "Sauna evening for two", "SPA-SAUNA", "40.00", "EUR", 0, "service"),
+                ("Excursions", "Boat trip to the lighthouse", "EXC-BOAT", "25.00", "EUR", 0, "service"),
+                ("Resort shop", "Resort bathrobe", "SHOP-ROBE", "49.00", "EUR", 12, "goods"),
             ),
         ),
         Vertical(
@@ -76,6 +77,13 @@ VERTICALS: dict[str, Vertical] = {
                 gettext_noop("Appointment"), gettext_noop("Test results"), gettext_noop("Billing and payment"),
                 gettext_noop("Complaint"), gettext_noop("Other"))}},
             welcome_text=_("Your appointments, test results and documents, all in one place."),
+            # Paid services, for a clinic that switches the catalog on (it is off by default).
+            demo_products=(
+                ("Consultations", "Therapist consultation, 30 min", "CONS-THER", "900.00", "UAH", 0, "service"),
+                ("Diagnostics", "Abdominal ultrasound", "DIAG-US-ABD", "1200.00", "UAH", 0, "service"),
+                ("Laboratory", "Complete blood count", "LAB-CBC", "350.00", "UAH", 0, "service"),
+                ("Records", "Copy of medical records (PDF)", "REC-PDF", "150.00", "UAH", 0, "digital"),
+            ),
         ),
         Vertical(
             key="wholesale", title=_("Wholesale"),
@@ -91,10 +99,10 @@ VERTICALS: dict[str, Vertical] = {
                 gettext_noop("Returns and claims"), gettext_noop("Other"))}},
             welcome_text=_("Purchase orders, invoices and contract documents for our partner companies."),
             demo_products=(
-                ("Beverages", "Green tea Sencha, 100 g", "TEA-SEN-100", "185.00", "UAH", 240),
-                ("Beverages", "Arabica coffee beans, 1 kg", "COF-ARA-1K", "890.00", "UAH", 80),
-                ("Tableware", "Porcelain mug, 350 ml", "MUG-350", "120.00", "UAH", 500),
-                ("Packaging", "Kraft paper cups, 250 ml, 100 pcs", "CUP-250-100", "260.00", "UAH", 1000),
+                ("Beverages", "Green tea Sencha, 100 g", "TEA-SEN-100", "185.00", "UAH", 240, "goods"),
+                ("Beverages", "Arabica coffee beans, 1 kg", "COF-ARA-1K", "890.00", "UAH", 80, "goods"),
+                ("Tableware", "Porcelain mug, 350 ml", "MUG-350", "120.00", "UAH", 500, "goods"),
+                ("Packaging", "Kraft paper cups, 250 ml, 100 pcs", "CUP-250-100", "260.00", "UAH", 1000, "goods"),
             ),
         ),
         Vertical(
@@ -110,10 +118,10 @@ VERTICALS: dict[str, Vertical] = {
                 gettext_noop("Training"), gettext_noop("Other"))}},
             welcome_text=_("Reports, standards and news of the network for every franchisee."),
             demo_products=(
-                ("Coffee", "Espresso blend, 1 kg", "ESP-1K", "760.00", "UAH", 120),
-                ("Syrups", "Vanilla syrup, 1 l", "SYR-VAN-1L", "310.00", "UAH", 60),
-                ("Consumables", "Paper cups, 350 ml, 50 pcs", "CUP-350-50", "175.00", "UAH", 400),
-                ("Uniform", "Branded apron", "UNI-APRON", "540.00", "UAH", 25),
+                ("Coffee", "Espresso blend, 1 kg", "ESP-1K", "760.00", "UAH", 120, "goods"),
+                ("Syrups", "Vanilla syrup, 1 l", "SYR-VAN-1L", "310.00", "UAH", 60, "goods"),
+                ("Consumables", "Paper cups, 350 ml, 50 pcs", "CUP-350-50", "175.00", "UAH", 400, "goods"),
+                ("Uniform", "Branded apron", "UNI-APRON", "540.00", "UAH", 25, "goods"),
             ),
         ),
     )

@@ -1,7 +1,9 @@
 """Reading and writing the CSV files of the manage area (every module's imports), with a per-row report.
 
 `read_rows` is generic (any set of columns): it checks size, encoding and the header, guesses the
-delimiter (; , or tab) and hands back (line, {column: value}) pairs; problems go into the report."""
+delimiter (; , or tab) and hands back (line, {column: value}) pairs; problems go into the report. An import
+checks each row for every problem it has and hands the list to `CsvReport.check_row`, so the report names
+them all."""
 
 from __future__ import annotations
 
@@ -20,9 +22,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass
 class RowError:
+    """A wrong row and every problem found in it (so the file is fixed in one go, not one problem per try)."""
+
     row: int  # line of the file, the header being line 1
     value: str
-    reason: str
+    reasons: list[str]
+
+    @property
+    def reason(self) -> str:
+        return " ".join(self.reasons)
 
 
 @dataclass
@@ -38,6 +46,16 @@ class CsvReport:
     @property
     def ok(self) -> bool:
         return not self.file_errors and not self.row_errors
+
+    def check_row(self, row: int, value: str, problems: Iterable[Any]) -> bool:
+        """Records a row's problems (falsy ones are skipped, duplicates kept once, in order); True when it
+        has none and counts as valid."""
+        reasons = list(dict.fromkeys(str(problem) for problem in problems if problem))
+        if reasons:
+            self.row_errors.append(RowError(row=row, value=value, reasons=reasons))
+            return False
+        self.valid_rows += 1
+        return True
 
 
 def read_rows(file: Any, report: CsvReport, *, columns: dict[str, str], required: Iterable[str],

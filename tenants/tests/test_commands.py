@@ -121,7 +121,10 @@ def test_setup_platform_seeds_every_vertical_once(db):
             if "catalog" in vertical.default_modules:
                 products = Product.objects.all()
                 assert products.count() == len(vertical.demo_products) > 0
-                assert all(with_availability(products).values_list("available", flat=True))
+                # goods are in stock; services and digital items keep none
+                assert all(with_availability(products.filter(kind="goods")).values_list("available", flat=True))
+                kinds = {kind for *_rest, kind in vertical.demo_products}
+                assert set(products.values_list("kind", flat=True)) == kinds
     out = io.StringIO()
     call_command("platform_urls", stdout=out)
     for tenant in demo:

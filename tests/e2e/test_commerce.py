@@ -153,7 +153,8 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
         from cabinet.catalog.models import Reservation
         from cabinet.orders.models import Order
 
-        order = Order.objects.get(pk=number)
+        order = Order.objects.get(sequence_number=number)
+        assert number == "1"  # the business's first order is #1
         assert (order.status, order.total, order.discount) == ("new", Decimal("32.40"), Decimal("3.60"))
         assert order.recipient_name == CUSTOMER[0] and order.address == "Khreshchatyk 22, Kyiv"
         assert order.comment == "Please call an hour before delivery."
@@ -181,4 +182,52 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
     expect(page.get_by_label("Quantity")).to_have_value("3")
     expect(page.locator(".cart-total")).to_have_text("Total: €32.40")
     assert (ARTIFACTS / "commerce-order.png").exists()
+    context.close()
+
+
+def test_a_line_that_became_short_is_lowered_at_checkout(browser, live_daphne, shop, django_db_blocker, screenshot):
+    """Adding more than there is is refused with what there is; a line that becomes short after it was
+    added is lowered on the checkout page itself, the typed details stay, and the order goes through as #1."""
+    from cabinet.catalog import services as catalog
+    from cabinet.orders.models import Order
+
+    portal = f"http://{SLUG}.localhost:{live_daphne}"
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    page = context.new_page()
+    page.goto(f"{portal}/login/")
+    page.get_by_label("E-mail, phone or contract number").fill(CUSTOMER[1])
+    page.get_by_label("Password").fill(CUSTOMER[2])
+    page.get_by_role("button", name=re.compile("Log in|Sign in")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Hello, {CUSTOMER[0]}")
+
+    page.goto(f"{portal}/catalog/")
+    page.get_by_role("link", name=PRODUCT).click()
+    page.get_by_label("Quantity").fill("41")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_text("Only 40 of “Conference pears, 10 kg crate” are available.")).to_be_visible()
+    page.get_by_label("Quantity").fill("5")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_text("Added to your cart.")).to_be_visible()
+
+    # Someone else's order holds 37 crates meanwhile: 3 are left for this customer.
+    with django_db_blocker.unblock(), tenant_context(shop):
+        from cabinet.catalog.models import Product
+
+        catalog.reserve([(Product.objects.get(sku="PEAR-10").pk, 37)], "order:elsewhere")
+    connection.set_schema_to_public()
+    page.goto(f"{portal}/orders/checkout/")
+    expect(page.locator(".line-short")).to_contain_text("Only 3 are available now.")
+    page.get_by_label("Comment").fill("Leave at the gate.")
+    page.get_by_role("button", name="Lower to 3").click()
+    expect(page.get_by_text("The line is lowered to 3 units.")).to_be_visible()
+    expect(page.locator(".line-short")).to_have_count(0)
+    expect(page.get_by_label("Comment")).to_have_value("Leave at the gate.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing scrolls sideways
+    screenshot(page, "commerce-checkout-fixed")
+    page.get_by_role("button", name="Place the order").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Order #1")
+    with django_db_blocker.unblock(), tenant_context(shop):
+        order = Order.objects.get(sequence_number=1)
+        assert order.lines.get().quantity == 3 and order.comment == "Leave at the gate."
+    connection.set_schema_to_public()
     context.close()

@@ -22,18 +22,27 @@ class ProductSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True,
                                             help_text=gettext_lazy("Category slug; null when uncategorised"))
-    available = serializers.IntegerField(read_only=True)
+    kind = serializers.ChoiceField(choices=Product.Kind.choices, read_only=True, help_text=(
+        gettext_lazy("goods have stock and are delivered or picked up; a service or a digital item has neither.")))
+    available = serializers.SerializerMethodField()
     warehouses = serializers.SerializerMethodField()
     images = serializers.SerializerMethodField()
 
     class Meta:
         model = Product
-        fields = ["id", "slug", "sku", "name", "description", "category", "price", "currency", "attributes",
+        fields = ["id", "slug", "sku", "name", "kind", "description", "category", "price", "currency", "attributes",
                   "available", "warehouses", "images"]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.IntegerField(allow_null=True, help_text=(
+        gettext_lazy("Units available now (stock minus holds); null for services and digital items, which are not counted."))))
+    def get_available(self, product) -> int | None:
+        return int(product.available or 0) if product.has_stock else None
+
     @extend_schema_field(PlaceSerializer(many=True))
     def get_warehouses(self, product):
+        if not product.has_stock:
+            return []
         return PlaceSerializer(getattr(product, "places", []), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.URLField()))

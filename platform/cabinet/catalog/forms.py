@@ -24,6 +24,10 @@ class ProductFilterForm(forms.Form):
 
 class ProductForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Product.Kind.choices, initial=Product.Kind.GOODS,
+                             help_text=_("Goods have stock in warehouses and are delivered or picked up. Services "
+                                         "(a massage, a consultation) and digital items have no stock and no "
+                                         "delivery, and their orders have their own steps."))
     sku = forms.CharField(label=_("SKU"), max_length=64, required=False, help_text=_("Your article code; optional."))
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False,
                                       empty_label=_("No category"))
@@ -48,7 +52,7 @@ class ProductForm(forms.Form):
 
     @classmethod
     def initial_for(cls, product: Product) -> dict:
-        return {"name": product.name, "sku": product.sku or "", "category": product.category_id,
+        return {"name": product.name, "kind": product.kind, "sku": product.sku or "", "category": product.category_id,
                 "price": f"{product.price:.2f}", "currency": product.currency, "description": product.description,
                 "attributes": "\n".join(f"{k}: {v}" for k, v in (product.attributes or {}).items()),
                 "is_active": product.is_active}
@@ -83,8 +87,8 @@ class WarehouseForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_(
-        "UTF-8, first line: sku, name, category, price, currency, quantity, warehouse. Quantity and warehouse "
-        "are optional. Up to 5000 rows and 2 MB."), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+        "UTF-8, first line: sku, name, category, price, currency, quantity, warehouse, kind. Quantity, "
+        "warehouse and kind (goods, service or digital; goods when empty) are optional. Up to 5000 rows and 2 MB."), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
     apply_valid_rows = forms.BooleanField(
         label=_("If some rows are wrong, still import the correct ones"), required=False,
         help_text=_("Without this, a file with any wrong row changes nothing and you get the list of problems."))

@@ -40,7 +40,7 @@ def products(request):
 def _product_data(form) -> services.ProductData:
     data = form.cleaned_data
     return services.ProductData(
-        name=data["name"], sku=data["sku"], category=data["category"], price=data["price"],
+        name=data["name"], kind=data["kind"], sku=data["sku"], category=data["category"], price=data["price"],
         currency=data["currency"], description=data["description"], is_active=data["is_active"],
         attributes=data["attributes"])
 

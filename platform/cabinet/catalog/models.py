@@ -43,9 +43,18 @@ class Category(models.Model):
 
 
 class Product(models.Model):
+    class Kind(models.TextChoices):
+        """Goods have stock and are delivered or picked up; a service (a massage, a consultation) and a digital
+        item (a licence, an e-book) have neither stock nor delivery."""
+
+        GOODS = "goods", _("Goods")
+        SERVICE = "service", _("Service")
+        DIGITAL = "digital", _("Digital item")
+
     category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="products",
                                  verbose_name=_("category"))
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GOODS)
     slug = models.SlugField(_("address name"), max_length=220, unique=True)
     # Optional, but unique when given (NULL never collides).
     sku = models.CharField(_("SKU"), max_length=64, null=True, blank=True, unique=True)
@@ -65,6 +74,11 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_stock(self) -> bool:
+        """Only goods are counted in warehouses and reserved; services and digital items are not."""
+        return self.kind == self.Kind.GOODS
 
 
 class ProductImage(models.Model):

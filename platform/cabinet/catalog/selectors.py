@@ -60,6 +60,18 @@ def available(product: Product | int) -> int:
     return int(found or 0)
 
 
+def available_units(product_ids: list[int], *, warehouse_id: int | None = None) -> dict[int, int]:
+    """What can be reserved now of each product (stock minus active holds), over every warehouse in use or
+    at one (a pickup point), in one query. Not a reservation; products without stock there are left out."""
+    levels = StockLevel.objects.filter(product_id__in=product_ids, warehouse__is_active=True)
+    if warehouse_id is not None:
+        levels = levels.filter(warehouse_id=warehouse_id)
+    found: dict[int, int] = {}
+    for product_id, free in stock_levels_with_availability(levels).values_list("product_id", "available"):
+        found[product_id] = found.get(product_id, 0) + int(free or 0)
+    return found
+
+
 @dataclass(frozen=True)
 class PlaceAvailability:
     warehouse: Warehouse
@@ -120,8 +132,8 @@ def search_products(filters: ProductFilters, *, active_only: bool = True) -> Que
     if filters.price_max is not None:
         products = products.filter(price__lte=filters.price_max)
     products = with_availability(products)
-    if filters.in_stock:
-        products = products.filter(available__gt=0)
+    if filters.in_stock:  # services and digital items are never out of stock
+        products = products.filter(Q(available__gt=0) | ~Q(kind=Product.Kind.GOODS))
     return products.order_by("name", "id")
 
 
@@ -224,17 +236,17 @@ def active_reservation_list() -> QuerySet[Reservation]:
 
 def export_rows() -> list[list[str]]:
     """Rows of the CSV export, the same columns the import reads: one row per product and warehouse
-    (a product without stock gets one row without quantity)."""
+    (a product without stock, and every service or digital item, gets one row without quantity)."""
     rows = []
     products = Product.objects.select_related("category").prefetch_related(
         Prefetch("stock_levels", queryset=StockLevel.objects.select_related("warehouse").order_by("warehouse__name")))
     for product in products.order_by("name", "id"):
         base = [product.sku or "", product.name, product.category.name if product.category else "",
                 f"{product.price:.2f}", product.currency]
-        levels = list(product.stock_levels.all())
+        levels = list(product.stock_levels.all()) if product.has_stock else []
         if not levels:
-            rows.append([*base, "", ""])
-        rows.extend([*base, str(level.quantity), level.warehouse.name] for level in levels)
+            rows.append([*base, "", "", product.kind])
+        rows.extend([*base, str(level.quantity), level.warehouse.name, product.kind] for level in levels)
     return rows
 
 

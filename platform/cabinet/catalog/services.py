@@ -110,12 +110,20 @@ class ProductData:
     attributes: dict[str, str] | None = None
     is_active: bool = True
     slug: str = ""
+    kind: str = Product.Kind.GOODS
 
 
 @transaction.atomic
 def save_product(product: Product | None, data: ProductData) -> Product:
-    """Creates (product=None) or updates a product; every problem is reported per field, nothing saved."""
+    """Creates (product=None) or updates a product; every problem is reported per field, nothing saved.
+    A product with goods reserved for orders stays goods until those orders are done."""
     errors: dict[str, list[str]] = {}
+    if data.kind not in Product.Kind.values:
+        errors["kind"] = [_("Choose goods, a service or a digital item.")]
+    elif product is not None and product.pk and data.kind != Product.Kind.GOODS and product.kind == Product.Kind.GOODS \
+            and Reservation.objects.filter(product=product, status=Reservation.Status.ACTIVE).exists():
+        errors["kind"] = [_("Goods of this product are reserved for orders; it can become a service or a digital "
+                            "item once those orders are shipped, collected or cancelled.")]
     name = (data.name or "").strip()
     if not name:
         errors["name"] = [_("Name the product.")]
@@ -145,6 +153,7 @@ def save_product(product: Product | None, data: ProductData) -> Product:
     product.description = (data.description or "").strip()
     product.attributes = dict(data.attributes or {})
     product.is_active = data.is_active
+    product.kind = data.kind
     product.slug = slug or product.slug or unique_slug(name, Product.objects.all(), exclude_pk=pk, fallback="product")
     product.updated_at = timezone.now()
     try:
@@ -225,7 +234,11 @@ def _reserved_at(product_id: int, warehouse_id: int) -> int:
 
 @transaction.atomic
 def set_stock(product: Product, warehouse: Warehouse, quantity: Any) -> StockLevel:
-    """Sets how many units lie in a warehouse. It cannot go below what is reserved there."""
+    """Sets how many units lie in a warehouse. It cannot go below what is reserved there. Only goods have
+    stock."""
+    if not product.has_stock:
+        raise ValidationError({"quantity": [_("%(kind)s have no stock: they are never counted or reserved.") % {
+            "kind": _plural_kind(product.kind)}]})
     try:
         quantity = int(str(quantity).strip())
     except (TypeError, ValueError):
@@ -242,6 +255,10 @@ def set_stock(product: Product, warehouse: Warehouse, quantity: Any) -> StockLev
     level.quantity = quantity
     level.save(update_fields=["quantity"])
     return level
+
+
+def _plural_kind(kind: str) -> str:
+    return {Product.Kind.SERVICE: _("Services"), Product.Kind.DIGITAL: _("Digital items")}.get(kind, _("Goods"))
 
 
 # --- Reservations ------------------------------------------------------------------------------------------
@@ -404,7 +421,7 @@ def erase_personal_data(user) -> None:
 # --- CSV import ----------------------------------------------------------------------------------------------
 
 IMPORT_COLUMNS = {"sku": "sku", "name": "name", "category": "category", "price": "price", "currency": "currency",
-                  "quantity": "quantity", "warehouse": "warehouse"}
+                  "quantity": "quantity", "warehouse": "warehouse", "kind": "kind"}
 IMPORT_REQUIRED = ("sku", "name", "price", "currency")
 EXPORT_HEADER = list(dict.fromkeys(IMPORT_COLUMNS.values()))
 
@@ -417,14 +434,97 @@ def _unquote_formula(value: str) -> str:
 def _same_product(first: dict[str, str], row: dict[str, str], warehouse_name: str) -> bool:
     """A SKU may repeat to give stock in another warehouse (as the export writes it) when the product's
     own columns say the same as its first row."""
-    same = all(first.get(key, "") == row.get(key, "") for key in ("name", "category", "price", "currency"))
+    same = all(first.get(key, "") == row.get(key, "") for key in ("name", "category", "price", "currency", "kind"))
     return same and bool(warehouse_name) and bool(first.get("warehouse"))
+
+
+def _kind_from_csv(text: str) -> str | None:
+    """A kind from the file: the code (goods, service, digital) or its name in English, Russian or
+    Ukrainian, any case; empty is goods. None when it is none of them."""
+    from django.utils import translation
+
+    wanted = text.strip().casefold()
+    if not wanted:
+        return Product.Kind.GOODS
+    for value, label in Product.Kind.choices:
+        names = {value}
+        for language in ("en", "ru", "uk"):
+            with translation.override(language):
+                names.add(str(label).casefold())
+        if wanted in {name.casefold() for name in names}:
+            return value
+    return None
+
+
+def _row_problems(row: dict[str, str], *, existing: dict[str, Product],
+                  warehouses: dict[str, Warehouse], first_row_of: dict[str, int],
+                  first_rows: dict[str, dict[str, str]], places_seen: dict[tuple[str, str], int]) -> tuple[list, dict]:
+    """Every problem of one import row, and what to apply when there is none."""
+    problems: list[Any] = []
+    sku, name = row.get("sku", ""), row.get("name", "")
+    quantity_text, warehouse_name = row.get("quantity", ""), row.get("warehouse", "")
+    currency, category = row.get("currency", "").upper(), row.get("category", "")
+    price = quantity = warehouse = None
+    if not sku:
+        problems.append(_("No SKU in this row."))
+    elif len(sku) > 64:
+        problems.append(_("Keep the SKU under 64 characters."))
+    elif sku in first_row_of and not _same_product(first_rows[sku], row, warehouse_name):
+        problems.append(_("The SKU is already in row %(row)s of this file.") % {"row": first_row_of[sku]})
+    elif (sku, warehouse_name.lower()) in places_seen:
+        problems.append(_("This SKU and warehouse are already in row %(row)s of this file.") % {
+            "row": places_seen[(sku, warehouse_name.lower())]})
+    if not name:
+        problems.append(_("No name in this row."))
+    elif len(name) > 200:
+        problems.append(_("Keep the name under 200 characters."))
+    try:
+        price = parse_price(row.get("price", ""))
+    except ValueError as problem:
+        problems.append(problem)
+    if currency not in CURRENCIES:
+        problems.append(_("Unknown currency “%(currency)s”: use one of %(codes)s.") % {
+            "currency": row.get("currency", ""), "codes": ", ".join(CURRENCIES)})
+    if len(category) > 120:
+        problems.append(_("Keep the category name under 120 characters."))
+    kind = _kind_from_csv(row.get("kind", ""))
+    product = existing.get(sku)
+    if kind is None:
+        problems.append(_("Unknown kind “%(kind)s”: use goods, service or digital.") % {"kind": row.get("kind", "")})
+    elif kind != Product.Kind.GOODS:
+        if quantity_text or warehouse_name:
+            problems.append(_("Services and digital items have no stock: leave quantity and warehouse empty."))
+        if product is not None and product.kind == Product.Kind.GOODS and Reservation.objects.filter(
+                product=product, status=Reservation.Status.ACTIVE).exists():
+            problems.append(_("Goods of this product are reserved for orders; it can become a service or a "
+                              "digital item once those orders are shipped, collected or cancelled."))
+    if (quantity_text or warehouse_name) and kind in (Product.Kind.GOODS, None):
+        if not quantity_text.isdigit():
+            problems.append(_("The quantity must be a whole number from 0 up."))
+        elif len(quantity_text) > 10 or int(quantity_text) > 2_000_000_000:
+            problems.append(_("Enter a number from 0 up."))
+        else:
+            quantity = int(quantity_text)
+        if warehouse_name.lower() not in warehouses:
+            problems.append(_("Name the warehouse for the quantity.") if not warehouse_name else
+                            _("No warehouse is called “%(name)s”.") % {"name": warehouse_name})
+        else:
+            warehouse = warehouses[warehouse_name.lower()]
+        if quantity is not None and warehouse is not None and product is not None:
+            reserved = _reserved_at(product.pk, warehouse.pk)
+            if quantity < reserved:
+                problems.append(_("%(reserved)s units are reserved at %(warehouse)s; set at least %(reserved)s.") % {
+                    "reserved": reserved, "warehouse": warehouse.name})
+    planned = {"sku": sku, "name": name, "category": category, "price": price, "currency": currency,
+               "kind": kind, "quantity": quantity, "warehouse": warehouse}
+    return problems, planned
 
 
 def import_products(file: Any, *, apply_valid_rows: bool = False) -> csv_io.CsvReport:
     """Creates or updates products by SKU from a CSV file (sku,name,category,price,currency,quantity,
-    warehouse) and sets stock. Every row is checked first; a file with any bad row changes nothing unless
-    `apply_valid_rows` is given. Unknown categories are created; warehouses must exist."""
+    warehouse,kind; kind, quantity and warehouse optional) and sets stock. Every row is checked first, for
+    every problem it has; a file with any bad row changes nothing unless `apply_valid_rows` is given.
+    Unknown categories are created; warehouses must exist."""
     report = csv_io.CsvReport()
     rows = csv_io.read_rows(file, report, columns=IMPORT_COLUMNS, required=IMPORT_REQUIRED)
     if rows is None:
@@ -438,55 +538,15 @@ def import_products(file: Any, *, apply_valid_rows: bool = False) -> csv_io.CsvR
     planned: list[dict[str, Any]] = []
     for line, row in rows:
         row = {key: _unquote_formula(value) for key, value in row.items()}
-        sku, name = row.get("sku", ""), row.get("name", "")
-        value = " · ".join(v for v in (sku, name) if v)
-        reason, price, quantity, warehouse = "", None, None, None
-        try:
-            price = parse_price(row.get("price", ""))
-        except ValueError as problem:
-            reason = str(problem)
-        quantity_text, warehouse_name = row.get("quantity", ""), row.get("warehouse", "")
-        if not sku:
-            reason = _("No SKU in this row.")
-        elif len(sku) > 64:
-            reason = _("Keep the SKU under 64 characters.")
-        elif not name:
-            reason = _("No name in this row.")
-        elif len(name) > 200:
-            reason = _("Keep the name under 200 characters.")
-        elif sku in first_row_of and not _same_product(first_rows[sku], row, warehouse_name):
-            reason = _("The SKU is already in row %(row)s of this file.") % {"row": first_row_of[sku]}
-        elif (sku, warehouse_name.lower()) in places_seen:
-            reason = _("This SKU and warehouse are already in row %(row)s of this file.") % {
-                "row": places_seen[(sku, warehouse_name.lower())]}
-        elif row.get("currency", "").upper() not in CURRENCIES:
-            reason = _("Unknown currency “%(currency)s”: use one of %(codes)s.") % {
-                "currency": row.get("currency", ""), "codes": ", ".join(CURRENCIES)}
-        elif len(row.get("category", "")) > 120:
-            reason = _("Keep the category name under 120 characters.")
-        elif quantity_text or warehouse_name:
-            if not quantity_text.isdigit():
-                reason = _("The quantity must be a whole number from 0 up.")
-            elif warehouse_name.lower() not in warehouses:
-                reason = (_("Name the warehouse for the quantity.") if not warehouse_name else
-                          _("No warehouse is called “%(name)s”.") % {"name": warehouse_name})
-            else:
-                quantity, warehouse = int(quantity_text), warehouses[warehouse_name.lower()]
-                product = existing.get(sku)
-                reserved = _reserved_at(product.pk, warehouse.pk) if product else 0
-                if quantity < reserved:
-                    reason = _("%(reserved)s units are reserved at %(warehouse)s; set at least %(reserved)s.") % {
-                        "reserved": reserved, "warehouse": warehouse.name}
+        sku, name, warehouse_name = row.get("sku", ""), row.get("name", ""), row.get("warehouse", "")
+        problems, plan = _row_problems(row, existing=existing, warehouses=warehouses,
+                                       first_row_of=first_row_of, first_rows=first_rows, places_seen=places_seen)
         if sku and sku not in first_row_of:
             first_row_of[sku], first_rows[sku] = line, row
         if sku and warehouse_name:
             places_seen.setdefault((sku, warehouse_name.lower()), line)
-        if reason:
-            report.row_errors.append(csv_io.RowError(row=line, value=value, reason=str(reason)))
-            continue
-        report.valid_rows += 1
-        planned.append({"sku": sku, "name": name, "category": row.get("category", ""), "price": price,
-                        "currency": row.get("currency", "").upper(), "quantity": quantity, "warehouse": warehouse})
+        if report.check_row(line, " · ".join(v for v in (sku, name) if v), problems):
+            planned.append(plan)
     if report.row_errors and not apply_valid_rows:
         return report
     with transaction.atomic():
@@ -499,7 +559,7 @@ def import_products(file: Any, *, apply_valid_rows: bool = False) -> csv_io.CsvR
                     category = categories[item["category"].lower()] = save_category(name=item["category"])
             product = existing.get(item["sku"])
             data = ProductData(name=item["name"], price=item["price"], currency=item["currency"], category=category,
-                               sku=item["sku"], description=product.description if product else "",
+                               sku=item["sku"], kind=item["kind"], description=product.description if product else "",
                                attributes=product.attributes if product else {},
                                is_active=product.is_active if product else True)
             saved = save_product(product, data)

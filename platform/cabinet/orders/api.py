@@ -22,12 +22,13 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from cabinet.catalog.models import Product
 from cabinet.catalog.services import NotEnoughStock
 from cabinet.idempotency import header_parameter, idempotent
 
 from . import selectors, services
 from .invoice_views import invoice_pdf_response
-from .models import MAX_QUANTITY, Invoice, Order
+from .models import MAX_QUANTITY, DiscountRule, Invoice, Order
 
 MAX_ID = 2**63 - 1  # ids are bigint: a larger number is refused as a field error, not sent to the database
 TAG = "orders"
@@ -94,7 +95,10 @@ class QuoteRequestSerializer(serializers.Serializer):
 class OrderCreateSerializer(QuoteRequestSerializer):
     recipient_name = serializers.CharField(max_length=150)
     phone = serializers.CharField(max_length=32)
-    delivery_method = serializers.ChoiceField(choices=Order.Delivery.choices, default=Order.Delivery.DELIVERY)
+    delivery_method = serializers.ChoiceField(
+        choices=[(Order.Delivery.DELIVERY, Order.Delivery.DELIVERY.label), (Order.Delivery.PICKUP, Order.Delivery.PICKUP.label)],
+        default=Order.Delivery.DELIVERY,
+        help_text=gettext_lazy("How goods are received; ignored (with address and pickup point) when no line is goods."))
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
                                     help_text=gettext_lazy("Required for delivery."))
     pickup_warehouse = serializers.IntegerField(
@@ -110,27 +114,45 @@ class OrderListQuerySerializer(serializers.Serializer):
 
 # --- Answers ----------------------------------------------------------------------------------------------
 
+class DiscountSerializer(serializers.Serializer):
+    """One discount given, with what it takes to explain it; `text` is the explanation in the request's
+    language (Accept-Language)."""
+
+    kind = serializers.ChoiceField(choices=DiscountRule.Kind.choices)
+    value_type = serializers.ChoiceField(choices=DiscountRule.ValueType.choices)
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True,
+                                     help_text=gettext_lazy("The percentage, or the fixed amount in `currency`."))
+    currency = serializers.CharField()
+    amount = _money(help_text=gettext_lazy("How much this discount took off."))
+    title = serializers.CharField(allow_blank=True, help_text=gettext_lazy("The rule's title when it was given."))
+    min_quantity = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Quantity breaks: from this many units."))
+    threshold = _money(allow_null=True, help_text=gettext_lazy("Cart total discounts: from this order sum."))
+    text = serializers.CharField(help_text=gettext_lazy("The explanation, e.g. “−10 %: 5 or more of this item”."))
+
+
 class QuoteLineSerializer(serializers.Serializer):
     product = serializers.IntegerField()
     name = serializers.CharField()
     sku = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=Product.Kind.choices,
+                                   help_text=gettext_lazy("goods are counted in stock; services and digital items are not."))
     quantity = serializers.IntegerField()
     unit_price = _money()
     undiscounted = _money()
     discount = _money()
     total = _money()
-    explanations = serializers.ListField(child=serializers.CharField(),
-                                         help_text=gettext_lazy("The discounts of this line."))
-    available = serializers.IntegerField(
-        help_text=gettext_lazy("Units available now (stock minus holds); nothing is reserved."))
-    in_stock = serializers.BooleanField(help_text=gettext_lazy("Whether the quantity is available now."))
+    explanations = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("The discounts of this line."))
+    discounts = DiscountSerializer(many=True, help_text=gettext_lazy("The same discounts as data."))
+    available = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Units available now (stock minus holds); "
+                                         "nothing is reserved. null for services and digital items (not counted)."))
+    in_stock = serializers.BooleanField(help_text=gettext_lazy("Whether the quantity is available now (always for services)."))
 
 
 class QuoteSerializer(serializers.Serializer):
     currency = serializers.CharField()
     lines = QuoteLineSerializer(many=True)
-    explanations = serializers.ListField(child=serializers.CharField(),
-                                         help_text=gettext_lazy("Discounts on the whole cart."))
+    explanations = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("Discounts on the whole cart."))
+    discounts = DiscountSerializer(many=True, help_text=gettext_lazy("The same discounts as data."))
     undiscounted = _money()
     discount = _money()
     total = _money()
@@ -157,15 +179,17 @@ class OrderLineSerializer(serializers.Serializer):
     product = serializers.IntegerField(source="product_id")
     name = serializers.CharField()
     sku = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=Product.Kind.choices)
     quantity = serializers.IntegerField()
     unit_price = _money()
     discount = _money()
     total = _money()
-    explanations = serializers.SerializerMethodField()
+    explanations = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("In the request's language."))
+    discounts = serializers.SerializerMethodField()
 
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_explanations(self, line) -> list[str]:
-        return [text for text in line.explanation.splitlines() if text]
+    @extend_schema_field(DiscountSerializer(many=True))
+    def get_discounts(self, line) -> list[dict]:
+        return DiscountSerializer(selectors.stored_discounts(line.discounts), many=True).data
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -173,17 +197,35 @@ class StatusChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class TrackingSerializer(serializers.Serializer):
+    carrier = serializers.CharField()
+    number = serializers.CharField(source="tracking_number", allow_blank=True)
+    url = serializers.CharField(source="tracking_link", allow_blank=True,
+                                help_text=gettext_lazy("Where to follow the parcel; empty when the carrier has no known page."))
+
+
 class OrderSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(help_text=gettext_lazy("The order's number in the business's sequence (1, 2, 3 …); "
+                                      "`id` is what the API's addresses use."))
+    flow = serializers.ChoiceField(choices=Order.Flow.choices, help_text=(
+        gettext_lazy("Which statuses the order goes through: delivery (new → confirmed → packed → shipped → delivered), "
+        "pickup (new → confirmed → ready → collected), service (new → confirmed → done), digital "
+        "(new → confirmed → delivered at once); any of them may end cancelled.")))
     undiscounted = _money(source="subtotal")
     discount = _money()
     total = _money()
+    tracking = serializers.SerializerMethodField()
     invoice = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
-        fields = ["id", "status", "currency", "undiscounted", "discount", "total", "placed_via", "created_at",
-                  "invoice"]
+        fields = ["id", "number", "status", "flow", "currency", "undiscounted", "discount", "total", "placed_via",
+                  "created_at", "tracking", "invoice"]
         read_only_fields = fields
+
+    @extend_schema_field(TrackingSerializer(allow_null=True))
+    def get_tracking(self, order):
+        return TrackingSerializer(order).data if order.carrier else None
 
     @extend_schema_field(InvoiceSerializer(allow_null=True))
     def get_invoice(self, order):
@@ -196,33 +238,46 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class OrderDetailSerializer(OrderSerializer):
     lines = OrderLineSerializer(many=True)
-    explanations = serializers.SerializerMethodField()
+    explanations = serializers.ListField(child=serializers.CharField(), help_text=(
+        gettext_lazy("Discounts on the whole order, in the request's language.")))
+    discounts = serializers.SerializerMethodField()
     timeline = StatusChangeSerializer(many=True, source="status_changes")
 
     class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "lines", "explanations", "timeline", "recipient_name", "phone",
-                  "delivery_method", "address", "pickup_warehouse", "comment"]
+        fields = [*OrderSerializer.Meta.fields, "lines", "explanations", "discounts", "timeline", "recipient_name",
+                  "phone", "delivery_method", "address", "pickup_warehouse", "comment"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.CharField(),
-                                               help_text=gettext_lazy("Discounts on the whole order.")))
-    def get_explanations(self, order) -> list[str]:
-        return [text for text in order.cart_discount_explanation.splitlines() if text]
+    @extend_schema_field(DiscountSerializer(many=True))
+    def get_discounts(self, order) -> list[dict]:
+        return DiscountSerializer(selectors.stored_discounts(order.cart_discounts), many=True).data
 
 
 QUOTE_EXAMPLE = {
     "currency": "EUR",
-    "lines": [{"product": 12, "name": "Sencha", "sku": "TEA-1", "quantity": 5, "unit_price": "10.00",
-               "undiscounted": "50.00", "discount": "5.00", "total": "45.00",
-               "explanations": ["−10 %: 5 or more of this item (−€5.00)"], "available": 40, "in_stock": True}],
-    "explanations": [], "undiscounted": "50.00", "discount": "5.00", "total": "45.00",
+    "lines": [{"product": 12, "name": "Sencha", "sku": "TEA-1", "kind": "goods", "quantity": 5,
+               "unit_price": "10.00", "undiscounted": "50.00", "discount": "5.00", "total": "45.00",
+               "explanations": ["−10 %: 5 or more of this item (−€5.00)"],
+               "discounts": [{"kind": "quantity_break", "value_type": "percent", "value": "10.00", "currency": "EUR",
+                              "amount": "5.00", "title": "Five or more", "min_quantity": 5, "threshold": None,
+                              "text": "−10 %: 5 or more of this item"}],
+               "available": 40, "in_stock": True}],
+    "explanations": [], "discounts": [], "undiscounted": "50.00", "discount": "5.00", "total": "45.00",
 }
 ORDER_EXAMPLE = {
-    "id": 41, "status": "new", "currency": "EUR", "undiscounted": "50.00", "discount": "5.00", "total": "45.00",
-    "placed_via": "api", "created_at": "2026-03-02T09:15:00Z", "invoice": None,
-    "lines": [{"product": 12, "name": "Sencha", "sku": "TEA-1", "quantity": 5, "unit_price": "10.00",
-               "discount": "5.00", "total": "45.00", "explanations": ["−10 %: 5 or more of this item (−€5.00)"]}],
-    "explanations": [], "timeline": [{"status": "new", "at": "2026-03-02T09:15:00Z"}],
+    "id": 41, "number": 17, "status": "shipped", "flow": "delivery", "currency": "EUR", "undiscounted": "50.00",
+    "discount": "5.00", "total": "45.00", "placed_via": "api", "created_at": "2026-03-02T09:15:00Z",
+    "tracking": {"carrier": "Nova Poshta", "number": "20450000000000",
+                 "url": "https://novaposhta.ua/tracking/?cargo_number=20450000000000"},
+    "invoice": None,
+    "lines": [{"product": 12, "name": "Sencha", "sku": "TEA-1", "kind": "goods", "quantity": 5, "unit_price": "10.00",
+               "discount": "5.00", "total": "45.00", "explanations": ["−10 %: 5 or more of this item (−€5.00)"],
+               "discounts": [{"kind": "quantity_break", "value_type": "percent", "value": "10.00", "currency": "EUR",
+                              "amount": "5.00", "title": "Five or more", "min_quantity": 5, "threshold": None,
+                              "text": "−10 %: 5 or more of this item"}]}],
+    "explanations": [], "discounts": [],
+    "timeline": [{"status": "new", "at": "2026-03-02T09:15:00Z"}, {"status": "confirmed", "at": "2026-03-02T10:00:00Z"},
+                 {"status": "packed", "at": "2026-03-02T12:00:00Z"}, {"status": "shipped", "at": "2026-03-02T15:30:00Z"}],
     "recipient_name": "Warehouse desk", "phone": "+380501234567", "delivery_method": "delivery",
     "address": "Kyiv, Main street 1", "pickup_warehouse": None, "comment": "",
 }

@@ -17,8 +17,17 @@ class CheckoutForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, needs_delivery: bool = True, **kwargs):
+        """`needs_delivery` False (only services and digital items): no delivery method, address or pickup
+        point, only who the order is for."""
         super().__init__(*args, **kwargs)
+        self.fields["delivery_method"].choices = [(Order.Delivery.DELIVERY, Order.Delivery.DELIVERY.label),
+                                                  (Order.Delivery.PICKUP, Order.Delivery.PICKUP.label)]
+        if not needs_delivery:
+            for name in ("delivery_method", "address", "pickup_warehouse"):
+                del self.fields[name]
+            self.fields["recipient_name"].label = _("Name")
+            return
         points = Warehouse.objects.filter(is_active=True, is_pickup_point=True).order_by("name")
         self.fields["pickup_warehouse"].queryset = points
         if not points.exists():

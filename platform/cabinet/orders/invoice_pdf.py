@@ -27,9 +27,14 @@ COLUMNS = (("", 8), ("name", 58), ("sku", 24), ("quantity", 14), ("unit_price", 
 
 
 def invoice_language(order: Order) -> str:
-    """The customer's language, or the platform's default."""
-    language = (order.customer.language or "").split("-")[0]
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    """The language of the order's invoice and its e-mail: the customer's saved language, else the
+    business's invoice language (the orders module's setting), else the platform's default."""
+    languages = dict(settings.LANGUAGES)
+    for choice in (order.customer.language, portal_state().setting("orders", "invoice_language")):
+        language = str(choice or "").split("-")[0]
+        if language in languages:
+            return language
+    return settings.LANGUAGE_CODE
 
 
 def business_details() -> dict:
@@ -116,7 +121,9 @@ def _render(invoice: Invoice, order: Order, language: str) -> bytes:
 def _customer_lines(order: Order) -> list[str]:
     customer = order.customer
     contacts = [value for value in (customer.email, order.phone or customer.phone) if value]
-    if order.delivery_method == Order.Delivery.PICKUP and order.pickup_warehouse_id:
+    if not order.has_delivery:
+        receiving = ""  # services and digital items are not delivered
+    elif order.delivery_method == Order.Delivery.PICKUP and order.pickup_warehouse_id:
         point = order.pickup_warehouse
         receiving = _("Pickup point: %(place)s") % {
             "place": ", ".join(part for part in (point.name, point.address) if part)}
@@ -163,10 +170,9 @@ def _sums(pdf: FPDF, order: Order, money) -> None:
 
 
 def _explanations(pdf: FPDF, order: Order, lines: list[OrderLine]) -> None:
-    """Why each discount was given, in the words the customer saw at checkout."""
-    notes = [f"{line.name}: {text}" for line in lines
-             for text in line.explanation.splitlines() if text.strip()]
-    notes += [text for text in order.cart_discount_explanation.splitlines() if text.strip()]
+    """Why each discount was given, in the invoice's language."""
+    notes = [f"{line.name}: {text}" for line in lines for text in line.explanations]
+    notes += order.explanations
     if not notes:
         return
     pdf.set_font(FONT, "B", 10)

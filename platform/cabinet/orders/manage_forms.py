@@ -12,14 +12,19 @@ from cabinet.catalog.models import Category, Product
 from . import services
 from .models import DiscountRule, Order
 
-# The actions of the queue, in the order an order goes through them.
-BULK_ACTIONS = (
+# What staff can do to an order, in the order orders go through it (each order only what its flow allows).
+STATUS_ACTIONS = (
     (Order.Status.CONFIRMED, _("Confirm")),
     (Order.Status.PACKED, _("Mark packed")),
     (Order.Status.SHIPPED, _("Mark shipped")),
     (Order.Status.DELIVERED, _("Mark delivered")),
+    (Order.Status.READY, _("Ready for pickup")),
+    (Order.Status.COLLECTED, _("Mark collected")),
+    (Order.Status.DONE, _("Mark done")),
     (Order.Status.CANCELLED, _("Cancel")),
 )
+# The queue's bulk actions: all but shipping, which needs each parcel's carrier and tracking.
+BULK_ACTIONS = tuple(action for action in STATUS_ACTIONS if action[0] != Order.Status.SHIPPED)
 WEEKDAYS = ((0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
             (5, _("Saturday")), (6, _("Sunday")))
 
@@ -39,6 +44,8 @@ class QueueFilterForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     placed_via = forms.ChoiceField(label=_("Placed via"), required=False,
                                    choices=[("", _("Any channel")), *Order.Channel.choices])
+    flow = forms.ChoiceField(label=_("Kind of order"), required=False,
+                             choices=[("", _("Any kind")), *Order.Flow.choices])
     hold_lapsed = forms.BooleanField(label=_("Hold lapsed"), required=False)
 
     def clean(self):
@@ -54,7 +61,8 @@ class QueueFilterForm(forms.Form):
         data = self.cleaned_data
         return {"status": data.get("status") or "", "q": data.get("q") or "",
                 "placed_from": data.get("placed_from"), "placed_to": data.get("placed_to"),
-                "placed_via": data.get("placed_via") or "", "hold_lapsed": bool(data.get("hold_lapsed"))}
+                "placed_via": data.get("placed_via") or "", "flow": data.get("flow") or "",
+                "hold_lapsed": bool(data.get("hold_lapsed"))}
 
     def ignored(self) -> list[str]:
         """One notice per filter that was ignored because its value is wrong."""
@@ -69,7 +77,21 @@ class BulkStatusForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=BULK_ACTIONS)
+    status = forms.ChoiceField(choices=STATUS_ACTIONS)
+
+
+class ShippingForm(forms.Form):
+    """The carrier and tracking of a parcel, asked when an order is marked shipped (checked again by
+    `services.clean_tracking`)."""
+
+    carrier = forms.CharField(label=_("Carrier"), max_length=100,
+                              widget=forms.TextInput(attrs={"list": "known-carriers", "autocomplete": "off"}),
+                              help_text=_("For Nova Poshta, Ukrposhta, Russian Post, DHL, UPS and FedEx the tracking "
+                                          "link is made from the number."))
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=64, required=False)
+    tracking_url = forms.CharField(label=_("Tracking link"), max_length=500, required=False,
+                                   widget=forms.URLInput(attrs={"placeholder": "https://"}),
+                                   help_text=_("Optional when the number is enough; this link wins over the made one."))
 
 
 class DiscountRuleForm(forms.ModelForm):

@@ -14,13 +14,22 @@ from cabinet.accounts.permissions import role_required
 from cabinet.forms import add_service_errors
 
 from . import selectors, services
-from .manage_forms import BULK_ACTIONS, BulkStatusForm, DiscountRuleForm, QueueFilterForm, StatusForm
-from .models import DiscountRule, Order
+from .manage_forms import (
+    STATUS_ACTIONS,
+    BulkStatusForm,
+    DiscountRuleForm,
+    QueueFilterForm,
+    ShippingForm,
+    StatusForm,
+)
+from .models import KNOWN_CARRIERS, DiscountRule, Order
 
 order_staff = role_required("owner", "manager", "operator")
 discount_staff = role_required("owner", "manager")
 # Button labels on an order page for each status it can move to.
-ACTION_LABELS = dict(BULK_ACTIONS)
+ACTION_LABELS = dict(STATUS_ACTIONS)
+# Status tabs shown even with no order in them; the steps of particular kinds of order show when used.
+ALWAYS_TABS = (Order.Status.NEW, Order.Status.CONFIRMED, Order.Status.CANCELLED)
 
 
 def _queue_url(query: str = "") -> str:
@@ -34,6 +43,8 @@ def _queue_url(query: str = "") -> str:
 def _status_tabs(request, counts: dict[str, int], current: str) -> list[dict]:
     tabs = []
     for value, label in [("", _("All")), *Order.Status.choices]:
+        if value and value not in ALWAYS_TABS and not counts[value] and value != current:
+            continue
         query = request.GET.copy()
         query.pop("page", None)
         query["status"] = value
@@ -75,7 +86,7 @@ def bulk_status(request):
         for problem in error.messages:
             messages.error(request, problem)
         return redirect(back)
-    moved = [f"#{result.order_id}" for result in results if result.changed]
+    moved = [str(result) for result in results if result.changed]
     if moved:
         messages.success(request, _("%(status)s: %(orders)s.") % {
             "status": Order.Status(form.cleaned_data["status"]).label, "orders": ", ".join(moved)})
@@ -92,14 +103,18 @@ def _order_or_404(pk) -> Order:
     return order
 
 
+def _detail_page(request, order: Order, *, shipping_form: ShippingForm | None = None, status: int = 200):
+    actions = [(value, ACTION_LABELS[value]) for value in order.next_statuses]
+    return render(request, "orders/manage/detail.html", {
+        "order": order, "timeline": selectors.staff_timeline(order), "hold": selectors.hold_state(order),
+        "actions": actions, "invoice": selectors.order_invoice(order),
+        "shipping_form": shipping_form or ShippingForm(), "known_carriers": list(KNOWN_CARRIERS)}, status=status)
+
+
 @require_GET
 @order_staff
 def detail(request, pk):
-    order = _order_or_404(pk)
-    actions = [(status, ACTION_LABELS[status]) for status in services.NEXT_STATUSES.get(order.status, ())]
-    return render(request, "orders/manage/detail.html", {
-        "order": order, "timeline": selectors.staff_timeline(order), "hold": selectors.hold_state(order),
-        "actions": actions, "invoice": selectors.order_invoice(order)})
+    return _detail_page(request, _order_or_404(pk))
 
 
 @require_POST
@@ -111,9 +126,18 @@ def change_status(request, pk):
         messages.error(request, _("Choose a status the order can move to."))
         return redirect("orders-manage:detail", pk=pk)
     status = form.cleaned_data["status"]
+    # The parcel's details are asked only when the order can be shipped now; otherwise the service says why not.
+    can_ship = status == Order.Status.SHIPPED and status in order.next_statuses
+    shipping = ShippingForm(request.POST) if can_ship else None
+    if shipping is not None and not shipping.is_valid():
+        return _detail_page(request, order, shipping_form=shipping, status=400)
     try:
-        services.change_status(order, status, by=request.user)
+        services.change_status(order, status, by=request.user,
+                               tracking=shipping.cleaned_data if shipping is not None else None)
     except ValidationError as error:
+        if shipping is not None and hasattr(error, "error_dict"):
+            add_service_errors(shipping, error)
+            return _detail_page(request, order, shipping_form=shipping, status=400)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Order #%(number)s is now %(status)s.") % {

@@ -3,7 +3,9 @@
 An order keeps the prices, discounts and names it was placed with, so later catalog changes never
 rewrite what a customer agreed to pay."""
 
+import logging
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +17,39 @@ from django.utils.translation import pgettext_lazy
 from cabinet import pricing
 from cabinet.catalog.models import CURRENCY_CHOICES, Category, Product, Warehouse
 
+from . import flows
+
 MAX_QUANTITY = 999
+# Carriers whose tracking page takes the number in its address; the link staff enter wins over these.
+KNOWN_CARRIERS: dict[str, str] = {
+    "Nova Poshta": "https://novaposhta.ua/tracking/?cargo_number={number}",
+    "Ukrposhta": "https://track.ukrposhta.ua/tracking_UA.html?barcode={number}",
+    "Russian Post": "https://www.pochta.ru/tracking?barcode={number}",
+    "DHL": "https://www.dhl.com/global-en/home/tracking/tracking-express.html?tracking-id={number}",
+    "UPS": "https://www.ups.com/track?tracknum={number}",
+    "FedEx": "https://www.fedex.com/fedextrack/?trknbr={number}",
+}
+logger = logging.getLogger(__name__)
+
+
+def known_carrier_link(carrier: str) -> str:
+    """The tracking address pattern of a known carrier (any case), or ""."""
+    wanted = (carrier or "").strip().casefold()
+    return next((link for name, link in KNOWN_CARRIERS.items() if name.casefold() == wanted), "")
+
+
+def discount_texts(stored: list, legacy_text: str) -> list[str]:
+    """Explanations of stored discounts (`pricing.DiscountFacts.to_json` records) in the active language,
+    each with its amount. Rows placed before the facts were stored keep the text they were placed with."""
+    texts = []
+    for record in stored or ():
+        try:
+            texts.append(str(pricing.DiscountFacts.from_json(record)))
+        except pricing.PricingError:
+            logger.warning("unreadable stored discount %r", record)
+    if texts or stored:
+        return texts
+    return [text for text in (legacy_text or "").splitlines() if text.strip()]
 
 
 class DiscountRule(models.Model):
@@ -112,6 +146,8 @@ class DeliveryDetails(models.Model):
     class Delivery(models.TextChoices):
         DELIVERY = "delivery", _("Delivery")
         PICKUP = "pickup", _("Pickup")
+        # Services and digital items: nothing to hand over.
+        NONE = "none", _("Nothing to deliver")
 
     recipient_name = models.CharField(_("recipient"), max_length=150)
     phone = models.CharField(_("phone"), max_length=32)
@@ -128,12 +164,23 @@ class DeliveryDetails(models.Model):
 
 class Order(DeliveryDetails):
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        CONFIRMED = "confirmed", _("Confirmed")
-        PACKED = "packed", _("Packed")
-        SHIPPED = "shipped", _("Shipped")
-        DELIVERED = "delivered", _("Delivered")
-        CANCELLED = "cancelled", _("Cancelled")
+        NEW = flows.NEW, _("New")
+        CONFIRMED = flows.CONFIRMED, _("Confirmed")
+        PACKED = flows.PACKED, _("Packed")
+        SHIPPED = flows.SHIPPED, _("Shipped")
+        DELIVERED = flows.DELIVERED, _("Delivered")
+        READY = flows.READY, _("Ready for pickup")
+        COLLECTED = flows.COLLECTED, _("Collected")
+        DONE = flows.DONE, _("Done")
+        CANCELLED = flows.CANCELLED, _("Cancelled")
+
+    class Flow(models.TextChoices):
+        """The statuses an order goes through (orders/flows.py), fixed when it is placed."""
+
+        DELIVERY = flows.DELIVERY, _("Goods for delivery")
+        PICKUP = flows.PICKUP, _("Goods for pickup")
+        SERVICE = flows.SERVICE, _("Services")
+        DIGITAL = flows.DIGITAL, _("Digital items")
 
     class Channel(models.TextChoices):
         PORTAL = "portal", _("Portal")
@@ -141,13 +188,24 @@ class Order(DeliveryDetails):
         RECURRING = "recurring", _("Recurring order")
 
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    # The business's gapless sequence (1, 2, 3 …), taken in the transaction that places the order. Orders
+    # placed before the sequence existed have none: their number is their id, and the sequence starts above.
+    sequence_number = models.PositiveIntegerField(_("number"), null=True, blank=True, editable=False, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    flow = models.CharField(_("kind of order"), max_length=10, choices=Flow.choices, default=Flow.DELIVERY)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     subtotal = models.DecimalField(_("undiscounted sum"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    # The discounts on the whole order, as `pricing.DiscountFacts` records, explained when read.
+    cart_discounts = models.JSONField(default=list, blank=True)
+    # What orders placed before `cart_discounts` existed were told, in the language of their checkout.
     cart_discount_explanation = models.TextField(blank=True)
     placed_via = models.CharField(_("placed via"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    # Filled when the goods are shipped.
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    tracking_url = models.URLField(_("tracking link"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -159,7 +217,7 @@ class Order(DeliveryDetails):
 
     @property
     def number(self) -> int:
-        return self.pk
+        return self.sequence_number or self.pk
 
     @property
     def reservation_reference(self) -> str:
@@ -167,7 +225,39 @@ class Order(DeliveryDetails):
 
     @property
     def can_be_cancelled(self) -> bool:
-        return self.status in (self.Status.NEW, self.Status.CONFIRMED)
+        """By the customer."""
+        return self.status in flows.CUSTOMER_CANCELLABLE.get(self.flow, ())
+
+    @property
+    def staff_can_cancel(self) -> bool:
+        return self.status in flows.STAFF_CANCELLABLE.get(self.flow, ())
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        return flows.next_statuses(self.flow, self.status)
+
+    @property
+    def has_delivery(self) -> bool:
+        """Goods that are delivered or picked up (not services or digital items)."""
+        return flows.needs_delivery(self.flow)
+
+    @property
+    def steps(self) -> list[tuple[str, str]]:
+        """(status, label) of each step of this order's flow, for the customer's progress line."""
+        return [(status, self.Status(status).label) for status in flows.STEPS[self.flow]]
+
+    @property
+    def explanations(self) -> list[str]:
+        """Why the whole order was discounted, in the active language."""
+        return discount_texts(self.cart_discounts, self.cart_discount_explanation)
+
+    @property
+    def tracking_link(self) -> str:
+        """Where the customer follows the parcel: the link staff gave, or the carrier's page for the number."""
+        if self.tracking_url:
+            return self.tracking_url
+        template = known_carrier_link(self.carrier)
+        return template.format(number=quote(self.tracking_number, safe="")) if template and self.tracking_number else ""
 
 
 class OrderLine(models.Model):
@@ -179,6 +269,11 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    # The product's kind when the order was placed (only goods are reserved and shipped).
+    kind = models.CharField(max_length=10, choices=Product.Kind.choices, default=Product.Kind.GOODS)
+    # The line's discounts as `pricing.DiscountFacts` records, explained when read.
+    discounts = models.JSONField(default=list, blank=True)
+    # What lines placed before `discounts` existed were told, in the language of their checkout.
     explanation = models.TextField(blank=True)
 
     class Meta:
@@ -186,6 +281,11 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.name}"
+
+    @property
+    def explanations(self) -> list[str]:
+        """Why this line was discounted, in the active language."""
+        return discount_texts(self.discounts, self.explanation)
 
 
 class OrderStatusChange(models.Model):
@@ -200,6 +300,16 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.status}"
+
+
+class OrderCounter(models.Model):
+    """The tenant's one order sequence (pk=1), taken like the invoice sequence: under a row lock in the
+    transaction that places the order, so a refused checkout gives its number back."""
+
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.last_number)
 
 
 class InvoiceCounter(models.Model):

@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ManageEntry, Module, NavEntry
+from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
 
 MODULE = Module(
     key="orders",
@@ -18,6 +19,12 @@ MODULE = Module(
     manage_nav=(ManageEntry(_("Orders"), "queue", roles=("owner", "manager", "operator"), icon="cart"),
                 ManageEntry(_("Discounts"), "discounts", roles=("owner", "manager"), icon="star")),
     depends_on=("catalog",),
+    settings=(
+        ModuleSetting("invoice_language", _("Invoice language"), kind="choice", default=settings.LANGUAGE_CODE,
+                      choices=tuple(settings.LANGUAGES),
+                      help_text=_("Invoices and their e-mails are in each customer's own language; customers who "
+                                  "have not chosen one get them in this language.")),
+    ),
     notification_events=(
         ("orders.invoice", _("The invoice of my confirmed order")),
         ("orders.recurring", _("What my recurring order placed, or why not")),

@@ -97,11 +97,12 @@ def recurring_detail(request, pk):
     recurring = _own_recurring(request, pk)
     lines = list(selectors.recurring_lines(recurring))
     editable = recurring.status != RecurringOrder.Status.STOPPED
+    needs_delivery = any(line.product.has_stock for line in lines)
     if request.method == "POST":
         if not editable:
             messages.error(request, _("This recurring order is stopped; start a new one from an order."))
             return redirect("orders:recurring-detail", pk=pk)
-        form = RecurringEditForm(request.POST)
+        form = RecurringEditForm(request.POST, needs_delivery=needs_delivery)
         if form.is_valid():
             quantities = {key.removeprefix("quantity-"): value for key, value in request.POST.items()
                           if key.startswith("quantity-")}
@@ -119,7 +120,8 @@ def recurring_detail(request, pk):
             "period": recurring.period, "weekday": recurring.weekday, "day_of_month": recurring.day_of_month,
             "recipient_name": recurring.recipient_name, "phone": recurring.phone,
             "delivery_method": recurring.delivery_method, "address": recurring.address,
-            "pickup_warehouse": recurring.pickup_warehouse_id, "comment": recurring.comment})
+            "pickup_warehouse": recurring.pickup_warehouse_id, "comment": recurring.comment},
+            needs_delivery=needs_delivery)
         rows = _line_rows(lines)
     return render(request, "orders/recurring_detail.html", {
         "recurring": recurring, "schedule": selectors.describe_schedule(recurring), "rows": rows, "form": form, "editable": editable,

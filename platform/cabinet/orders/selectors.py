@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from cabinet import pricing
 from cabinet.catalog.models import Reservation
+from cabinet.catalog.selectors import available_units
 
+from . import flows
 from .models import (
     DiscountRule,
     Invoice,
@@ -23,7 +25,8 @@ from .models import (
 )
 from .services import PricedCartLines
 
-OPEN_STATUSES = (Order.Status.NEW, Order.Status.CONFIRMED, Order.Status.PACKED, Order.Status.SHIPPED)
+# Orders still under way, whatever their flow (delivered, collected, done and cancelled are final).
+OPEN_STATUSES = tuple(status for status in Order.Status.values if status not in flows.FINAL)
 
 
 def cart_rows(result: PricedCartLines) -> list[dict[str, Any]]:
@@ -34,6 +37,17 @@ def cart_rows(result: PricedCartLines) -> list[dict[str, Any]]:
     return [{"line": line, "product": line.product, "priced": priced,
              "explanations": [item for item in explanations if item.product_id == line.product_id]}
             for line, priced in zip(result.lines, result.priced.lines, strict=True)]
+
+
+def shortages(result: PricedCartLines, *, warehouse_id: int | None = None) -> dict[int, int]:
+    """{product id: units available} for each line of goods that asks for more than is available now (at
+    one pickup point when given). Services and digital items are never short."""
+    goods = [line for line in result.lines if line.product.has_stock]
+    if not goods:
+        return {}
+    free = available_units([line.product_id for line in goods], warehouse_id=warehouse_id)
+    return {line.product_id: free.get(line.product_id, 0) for line in goods
+            if free.get(line.product_id, 0) < line.quantity}
 
 
 def cart_explanations(result: PricedCartLines) -> list[pricing.Explanation]:
@@ -92,11 +106,11 @@ def _queue_base(now: datetime) -> QuerySet[Order]:
 
 
 def staff_queue(*, status: str = "", placed_from: date | None = None, placed_to: date | None = None,
-                q: str = "", placed_via: str = "", hold_lapsed: bool = False,
+                q: str = "", placed_via: str = "", flow: str = "", hold_lapsed: bool = False,
                 now: datetime | None = None) -> QuerySet[Order]:
     """The business's orders, newest first, with the customer and the state of each hold (`holding`,
     `hold_until`). A new order whose hold is gone (`hold_lapsed`) no longer keeps its goods off sale."""
-    orders = filtered_queue(placed_from=placed_from, placed_to=placed_to, q=q, placed_via=placed_via,
+    orders = filtered_queue(placed_from=placed_from, placed_to=placed_to, q=q, placed_via=placed_via, flow=flow,
                             hold_lapsed=hold_lapsed, now=now)
     if status:
         orders = orders.filter(status=status)
@@ -105,26 +119,35 @@ def staff_queue(*, status: str = "", placed_from: date | None = None, placed_to:
 
 
 def filtered_queue(*, placed_from: date | None = None, placed_to: date | None = None, q: str = "",
-                   placed_via: str = "", hold_lapsed: bool = False, now: datetime | None = None) -> QuerySet[Order]:
+                   placed_via: str = "", flow: str = "", hold_lapsed: bool = False,
+                   now: datetime | None = None) -> QuerySet[Order]:
     """The queue filters except the status (the status tabs count over this)."""
     orders = _queue_base(now or timezone.now())
+    if flow:
+        orders = orders.filter(flow=flow)
     if placed_from:
         orders = orders.filter(created_at__date__gte=placed_from)
     if placed_to:
         orders = orders.filter(created_at__date__lte=placed_to)
     if placed_via:
         orders = orders.filter(placed_via=placed_via)
-    if hold_lapsed:
-        orders = orders.filter(status=Order.Status.NEW, holding=False)
+    if hold_lapsed:  # only goods are held
+        orders = orders.filter(status=Order.Status.NEW, holding=False,
+                               flow__in=(Order.Flow.DELIVERY, Order.Flow.PICKUP))
     q = q.strip()
     if q:
         number = q.removeprefix("#")
         match = (Q(customer__full_name__icontains=q) | Q(customer__email__icontains=q)
                  | Q(customer__phone__icontains=q) | Q(recipient_name__icontains=q) | Q(phone__icontains=q))
         if number.isdigit() and len(number) < 10:
-            match |= Q(pk=int(number))
+            match |= by_number(int(number))
         orders = orders.filter(match)
     return orders
+
+
+def by_number(number: int) -> Q:
+    """Orders with this number: from the sequence, or, for orders placed before it, their id."""
+    return Q(sequence_number=number) | Q(sequence_number__isnull=True, pk=number)
 
 
 def status_counts(orders: QuerySet[Order]) -> dict[str, int]:
@@ -283,19 +306,44 @@ def quote(result: PricedCartLines) -> dict[str, Any]:
     assert priced is not None
     rows = cart_rows(result)
     available = availability_of([row["product"].pk for row in rows])
+
+    def units(product) -> int | None:
+        return available.get(product.pk, 0) if product.has_stock else None  # services are not counted
+
     return {
         "currency": priced.currency,
         "lines": [{
             "product": row["product"].pk, "name": row["product"].name, "sku": row["product"].sku or "",
-            "quantity": row["line"].quantity, "unit_price": row["product"].price,
+            "kind": row["product"].kind, "quantity": row["line"].quantity, "unit_price": row["product"].price,
             "undiscounted": row["priced"].undiscounted, "discount": row["priced"].discount,
             "total": row["priced"].total, "explanations": [str(item) for item in row["explanations"]],
-            "available": available.get(row["product"].pk, 0),
-            "in_stock": available.get(row["product"].pk, 0) >= row["line"].quantity,
+            "discounts": [discount_record(item.facts) for item in row["explanations"] if item.facts],
+            "available": units(row["product"]),
+            "in_stock": not row["product"].has_stock or available.get(row["product"].pk, 0) >= row["line"].quantity,
         } for row in rows],
         "explanations": [str(item) for item in cart_explanations(result)],
+        "discounts": [discount_record(item.facts) for item in cart_explanations(result) if item.facts],
         "undiscounted": priced.undiscounted, "discount": priced.total_discount, "total": priced.total,
     }
+
+
+def discount_record(facts: pricing.DiscountFacts) -> dict[str, Any]:
+    """One discount for the API: what kind, how much and why, the reason in the reader's language."""
+    return {"kind": facts.kind, "value_type": facts.value_type, "value": facts.value, "currency": facts.currency,
+            "amount": facts.amount, "title": facts.title, "min_quantity": facts.min_quantity,
+            "threshold": facts.threshold, "text": facts.text}
+
+
+def stored_discounts(records: list) -> list[dict[str, Any]]:
+    """The API's records of discounts an order stored (unreadable ones left out; orders placed before the
+    facts were stored have none, only their texts)."""
+    found = []
+    for record in records or ():
+        try:
+            found.append(discount_record(pricing.DiscountFacts.from_json(record)))
+        except pricing.PricingError:
+            continue
+    return found
 
 
 def describe_schedule(recurring: RecurringOrder) -> str:

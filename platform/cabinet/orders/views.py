@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cabinet.accounts.selectors import contact_prefill
@@ -18,9 +19,16 @@ from .forms import CheckoutForm
 customer_login = login_required(login_url="accounts:login")
 
 
-def _cart_context(request, errors=()) -> dict:
-    result = services.price_for(request.user)
-    return {"rows": selectors.cart_rows(result), "priced": result.priced,
+def _cart_context(request, errors=(), result: services.PricedCartLines | None = None,
+                  short: dict[int, int] | None = None) -> dict:
+    """The cart's rows, prices and explanations; each row's `short` is the units available when the line
+    asks for more (None otherwise)."""
+    result = result or services.price_for(request.user)
+    short = selectors.shortages(result) if short is None else short
+    rows = selectors.cart_rows(result)
+    for row in rows:
+        row["short"] = short.get(row["product"].pk)
+    return {"rows": rows, "priced": result.priced, "short": short,
             "cart_explanations": selectors.cart_explanations(result), "cart_errors": list(errors)}
 
 
@@ -88,29 +96,78 @@ def remove_from_cart(request):
     return _cart_answer(request, None, _("Removed from your cart."))
 
 
+def _pickup_point(data) -> int | None:
+    """The pickup point chosen on the checkout form, when the order is to be picked up there."""
+    point = str(data.get("pickup_warehouse") or "")
+    if data.get("delivery_method") == "pickup" and point.isdigit() and len(point) < 19:
+        return int(point)
+    return None
+
+
+def _fix_line(request) -> bool:
+    """A line the checkout found short, lowered to what is available ("fit") or taken out ("drop"), from the
+    buttons beside it. True when the request was such a fix (the order is not placed then)."""
+    for action in ("fit", "drop"):
+        if action in request.POST:
+            break
+    else:
+        return False
+    product_id = request.POST.get(action)
+    try:
+        if action == "drop":
+            services.remove_from_cart(request.user, product_id)
+            messages.success(request, _("The line is taken out of your order."))
+        else:
+            left = services.fit_to_available(request.user, product_id, warehouse_id=_pickup_point(request.POST))
+            messages.success(request, ngettext("The line is lowered to %(count)s unit.",
+                                               "The line is lowered to %(count)s units.", left) % {"count": left}
+                             if left else _("None is available now; the line is taken out of your order."))
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @customer_login
 def checkout(request):
-    if request.method == "POST":
-        form = CheckoutForm(request.POST)
+    """The order summary and receiving details. Lines of goods that ask for more than is available are
+    marked with what is, and can be lowered or taken out right here; the details typed so far are kept."""
+    result = services.price_for(request.user)
+    needs_delivery = services.lines_need_delivery(result.lines)
+    short: dict[int, int] | None = None  # None: over every warehouse (the cart's own check)
+    refused = False
+    if request.method == "POST" and _fix_line(request):
+        result = services.price_for(request.user)
+        if not result.lines:
+            return redirect("orders:cart")
+        needs_delivery = services.lines_need_delivery(result.lines)
+        form = CheckoutForm(initial=request.POST.dict(), needs_delivery=needs_delivery)
+        short = selectors.shortages(result, warehouse_id=_pickup_point(request.POST))
+    elif request.method == "POST":
+        form = CheckoutForm(request.POST, needs_delivery=needs_delivery)
         if form.is_valid():
             try:
                 order = services.checkout(request.user, form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
+                refused = True
+                short = selectors.shortages(result, warehouse_id=_pickup_point(request.POST))
             else:
                 messages.success(request, _("Thank you! Your order #%(number)s is placed.") % {"number": order.number})
                 return redirect("orders:detail", pk=order.pk)
+        else:
+            refused = True
     else:
         prefill = contact_prefill(request.user)
         form = CheckoutForm(initial={"recipient_name": prefill["full_name"], "phone": prefill["phone"],
-                                     "address": prefill["address"]})
-    context = _cart_context(request)
+                                     "address": prefill["address"]}, needs_delivery=needs_delivery)
+    context = _cart_context(request, result=result, short=short)
     if not context["rows"] and request.method == "GET":
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
     context["form"] = form
-    return render(request, "orders/checkout.html", context)
+    return render(request, "orders/checkout.html", context, status=400 if refused else 200)
 
 
 @require_GET

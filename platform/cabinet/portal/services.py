@@ -482,32 +482,29 @@ def import_account_numbers(file: Any, *, apply_valid_rows: bool = False) -> Impo
         contact = row.get("email") or row.get("phone") or ""
         number = row.get("number", "")
         value = f"{contact} → {number}" if contact or number else ""
-        reason = None
         kind = _kind_value(row.get("kind", ""))
-        customer = customers.get(_contact_key(contact))
-        if not contact:
-            reason = _("No e-mail or phone in this row.")
-        elif _number_problem(number):
-            reason = _number_problem(number)
-        elif kind is None:
-            reason = _("Unknown kind “%(kind)s”: use “contract” or “account”.") % {"kind": row.get("kind", "")}
-        elif customer is None:
-            reason = _("No customer has this e-mail or phone.")
-        elif number.lower() in first_row_of:
-            reason = _("The number is already in row %(row)s of this file.") % {
-                "row": first_row_of[number.lower()]}
-        elif holders.get(number.lower()) not in (None, customer.pk):
-            reason = _("The number already belongs to another customer.")
-        if reason or customer is None or kind is None:
-            report.row_errors.append(csv_io.RowError(row=line, value=value, reason=str(reason)))
-        elif holders.get(number.lower()) == customer.pk:
+        customer = customers.get(_contact_key(contact)) if contact else None
+        number_problem = _number_problem(number)
+        problems = [
+            _("No e-mail or phone in this row.") if not contact else None,
+            _("No customer has this e-mail or phone.") if contact and customer is None else None,
+            number_problem,
+            _("Unknown kind “%(kind)s”: use “contract” or “account”.") % {"kind": row.get("kind", "")}
+            if kind is None else None,
+        ]
+        if not number_problem and number.lower() in first_row_of:
+            problems.append(_("The number is already in row %(row)s of this file.") % {
+                "row": first_row_of[number.lower()]})
+        elif not number_problem and customer is not None and holders.get(number.lower()) not in (None, customer.pk):
+            problems.append(_("The number already belongs to another customer."))
+        if not report.check_row(line, value, problems):
+            continue
+        assert customer is not None and kind is not None  # check_row found no problem
+        first_row_of.setdefault(number.lower(), line)  # a later row with the same number is the duplicate
+        if holders.get(number.lower()) == customer.pk:
             report.unchanged += 1
-            report.valid_rows += 1
         else:
-            report.valid_rows += 1
             to_attach.append((customer, number, kind))
-        if not reason:  # a later row with the same number is the duplicate
-            first_row_of.setdefault(number.lower(), line)
     if report.row_errors and not apply_valid_rows:
         return report
     with transaction.atomic():

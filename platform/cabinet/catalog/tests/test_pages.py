@@ -1,5 +1,6 @@
 import csv
 import io
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -211,9 +212,11 @@ class TestManage:
     def test_create_edit_and_delete_a_product(self, alpha, alpha_client, shop):
         sign_in(alpha_client, alpha, OWNER)
         data = {"name": "Matcha", "sku": "TEA-2", "category": shop["tea"].pk, "price": "abc", "currency": "UAH",
-                "description": "", "attributes": "Weight 30 g", "is_active": "on"}
+                "description": "", "attributes": "Weight 30 g", "is_active": "on", "kind": "parcel"}
         response = alpha_client.post("/manage/catalog/products/new/", data)
-        assert response.status_code == 400 and set(response.context["form"].errors) == {"price", "attributes"}
+        assert response.status_code == 400
+        assert set(response.context["form"].errors) == {"price", "attributes", "kind"}
+        data["kind"] = "goods"
         data["price"] = "12,30"
         data["attributes"] = "Weight: 30 g"
         response = alpha_client.post("/manage/catalog/products/new/", {**data, "sku": "TEA-1"})
@@ -304,6 +307,43 @@ class TestCsv:
             assert StockLevel.objects.get(product=oolong).quantity == 10
         assert response.context["report"].created == 1
 
+    def test_every_problem_of_a_row_is_listed(self, alpha, alpha_client, shop):
+        sign_in(alpha_client, alpha, OWNER)
+        text = ("sku,name,category,price,currency,quantity,warehouse,kind\n"
+                ",,,abc,GBP,-3,Nowhere,\n"
+                "NEW-1,Massage,Spa,30,EUR,4,Central warehouse,service\n"
+                "NEW-2,Thing,,1,EUR,,,parcel\n")
+        response = alpha_client.post("/manage/catalog/import/", {"file": csv_file(text)})
+        assert response.status_code == 400
+        first, second, third = response.context["report"].row_errors
+        assert first.row == 2 and first.reasons == [
+            "No SKU in this row.", "No name in this row.", "Enter a price like 12.50.",
+            "Unknown currency “GBP”: use one of RUB, UAH, EUR, USD.",
+            "The quantity must be a whole number from 0 up.", "No warehouse is called “Nowhere”."]
+        assert second.reasons == ["Services and digital items have no stock: leave quantity and warehouse empty."]
+        assert third.reasons == ["Unknown kind “parcel”: use goods, service or digital."]
+        page = unescape(response.content.decode())
+        assert page.count('<ul class="row-problems">') == 1 and "No warehouse is called “Nowhere”." in page
+        with tenant_context(alpha):
+            assert not Product.objects.filter(sku__in=["NEW-1", "NEW-2"]).exists()
+
+    def test_kinds_import_and_export(self, alpha, alpha_client, shop):
+        sign_in(alpha_client, alpha, OWNER)
+        text = ("sku,name,category,price,currency,quantity,warehouse,kind\n"
+                "SPA-1,Massage,Spa,30,EUR,,,Service\n"
+                "BOOK-1,Guide,,5,EUR,,,цифровий товар\n"
+                "TEA-9,Puer,Tea,7,EUR,3,Central warehouse,\n")
+        response = alpha_client.post("/manage/catalog/import/", {"file": csv_file(text)})
+        assert response.status_code == 200, response.context["report"].row_errors
+        with tenant_context(alpha):
+            assert dict(Product.objects.filter(sku__in=["SPA-1", "BOOK-1", "TEA-9"]).values_list("sku", "kind")) == {
+                "SPA-1": "service", "BOOK-1": "digital", "TEA-9": "goods"}
+        rows = list(csv.reader(io.StringIO(alpha_client.get("/manage/catalog/export.csv").content.decode())))
+        assert ["SPA-1", "Massage", "Spa", "30.00", "EUR", "", "", "service"] in rows
+        again = alpha_client.post("/manage/catalog/import/", {"file": csv_file(
+            alpha_client.get("/manage/catalog/export.csv").content.decode())})
+        assert again.status_code == 200 and again.context["report"].created == 0
+
     def test_import_updates_by_sku_and_export_round_trips(self, alpha, alpha_client, shop):
         sign_in(alpha_client, alpha, OWNER)
         text = ("sku;name;category;price;currency;quantity;warehouse\n"
@@ -314,9 +354,9 @@ class TestCsv:
         exported = alpha_client.get("/manage/catalog/export.csv")
         assert exported["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(exported.content.decode())))
-        assert rows[0] == ["sku", "name", "category", "price", "currency", "quantity", "warehouse"]
-        assert ["TEA-1", "Sencha premium", "Tea", "1300.00", "EUR", "7", "Central warehouse"] in rows
-        assert ["NEW-9", "'=cmd", "Snacks", "0.99", "USD", "", ""] in rows  # no formula for spreadsheets
+        assert rows[0] == ["sku", "name", "category", "price", "currency", "quantity", "warehouse", "kind"]
+        assert ["TEA-1", "Sencha premium", "Tea", "1300.00", "EUR", "7", "Central warehouse", "goods"] in rows
+        assert ["NEW-9", "'=cmd", "Snacks", "0.99", "USD", "", "", "goods"] in rows  # no formula for spreadsheets
         again = alpha_client.post("/manage/catalog/import/", {"file": csv_file(exported.content.decode())})
         assert again.status_code == 200, again.context["report"].row_errors
         with tenant_context(alpha):

@@ -18,7 +18,7 @@ from django_tenants.utils import schema_context
 from cabinet.catalog import selectors as catalog_selectors
 from cabinet.catalog.models import Product, Reservation, StockLevel, Warehouse
 from cabinet.orders import services
-from cabinet.orders.models import Cart, CartLine, Order, OrderLine
+from cabinet.orders.models import Cart, CartLine, Order, OrderCounter, OrderLine
 
 SCHEMA = "t_bravo"
 PRODUCT_NAME = "Last crate of pears"
@@ -46,6 +46,7 @@ class Race:
     stock: int
     buyers: list  # customers, in the order of `wanted`
     wanted: list[int]
+    numbers_from: int = 0  # the business's last order number before the race
     outcomes: dict[int, object] = field(default_factory=dict)  # customer id -> Order | ValidationError | Exception
 
 
@@ -57,6 +58,7 @@ def race_shop(blocker, stock: int, wanted: list[int]):
     password = make_password(None)  # unusable; the buyers never sign in
     tag = f"race{threading.get_ident() % 100000}-{len(wanted)}-{stock}"
     with blocker.unblock(), schema_context(SCHEMA):
+        counter_before = OrderCounter.objects.filter(pk=1).values_list("last_number", flat=True).first()
         warehouse = Warehouse.objects.create(name=f"Race warehouse {tag}")
         product = Product.objects.create(name=PRODUCT_NAME, slug=f"pears-{tag}", price=Decimal("12.50"),
                                          currency="EUR")
@@ -68,10 +70,15 @@ def race_shop(blocker, stock: int, wanted: list[int]):
         CartLine.objects.bulk_create([CartLine(cart=cart, product=product, quantity=quantity)
                                       for cart, quantity in zip(carts, wanted, strict=True)])
     try:
-        yield Race(product=product, stock=stock, buyers=buyers, wanted=wanted)
+        yield Race(product=product, stock=stock, buyers=buyers, wanted=wanted, numbers_from=counter_before or 0)
     finally:
         with blocker.unblock(), schema_context(SCHEMA):
             Order.objects.filter(customer__in=buyers).delete()  # lines and status changes go with them
+            # the business's order sequence as it was, so later tests see a business's first orders
+            if counter_before is None:
+                OrderCounter.objects.filter(pk=1).delete()
+            else:
+                OrderCounter.objects.filter(pk=1).update(last_number=counter_before)
             Reservation.objects.filter(product=product).delete()
             Cart.objects.filter(customer__in=buyers).delete()
             User.objects.filter(pk__in=[buyer.pk for buyer in buyers]).delete()
@@ -124,6 +131,10 @@ def check_books(blocker, race: Race) -> tuple[list, list]:
         assert reserved <= race.stock, f"oversold: {reserved} reserved of {race.stock}"
         assert sorted(held.values_list("reference", flat=True)) == sorted(o.reservation_reference for o in orders)
         assert StockLevel.objects.get(product=race.product).quantity == race.stock  # holds, not stock moves
+        # Order numbers are gapless: the refused checkouts took none.
+        numbers = sorted(orders.values_list("sequence_number", flat=True))
+        assert numbers == list(range(race.numbers_from + 1, race.numbers_from + len(winners) + 1))
+        assert OrderCounter.objects.get(pk=1).last_number == race.numbers_from + len(winners)
         left = catalog_selectors.available(race.product)
         assert left == race.stock - reserved
         # Winners' carts are emptied; a refused buyer keeps the cart, untouched, to try again.

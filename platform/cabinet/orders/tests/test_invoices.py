@@ -20,7 +20,7 @@ from cabinet.catalog import services as catalog_services
 from cabinet.catalog.models import Product, Reservation, StockLevel, Warehouse
 from cabinet.money import format_money
 from cabinet.orders import services, tasks
-from cabinet.orders.models import DiscountRule, Invoice, InvoiceCounter, Order, OrderLine
+from cabinet.orders.models import DiscountRule, Invoice, InvoiceCounter, Order, OrderCounter, OrderLine
 from cabinet.portal.models import Branding
 from cabinet.portal.selectors import forget_portal_state
 from cabinet.portal.services import set_module_enabled
@@ -110,20 +110,20 @@ class TestNumbering:
         with tenant_context(alpha):
             customer, owner = user(alpha, CUSTOMER), user(alpha, OWNER)
             first, second = place(customer, [(shop["tea"].pk, 1)]), place(customer, [(shop["tea"].pk, 1)])
-            render = services.render_invoice_pdf
+            render = services.invoices.render_invoice_pdf
 
             def broken(invoice):
                 assert invoice.number == 1  # the number was taken...
                 raise RuntimeError("renderer crashed")
 
-            monkeypatch.setattr(services, "render_invoice_pdf", broken)
+            monkeypatch.setattr(services.invoices, "render_invoice_pdf", broken)
             with pytest.raises(RuntimeError):
                 confirm(first, owner)
             # ...and the whole confirmation rolled back: the order is new, the number free again.
             first.refresh_from_db()
             assert first.status == Order.Status.NEW and not Invoice.objects.exists()
             assert not InvoiceCounter.objects.filter(last_number__gt=0).exists()
-            monkeypatch.setattr(services, "render_invoice_pdf", render)
+            monkeypatch.setattr(services.invoices, "render_invoice_pdf", render)
             confirm(second, owner)
             confirm(first, owner)
             assert sorted(Invoice.objects.values_list("number", "order")) == [(1, second.pk), (2, first.pk)]
@@ -173,6 +173,7 @@ def test_concurrent_confirmations_number_without_gaps_or_repeats(blocker, monkey
     User = get_user_model()
     with blocker.unblock(), schema_context(SCHEMA):
         start_number = InvoiceCounter.objects.filter(pk=1).values_list("last_number", flat=True).first()
+        orders_before = OrderCounter.objects.filter(pk=1).values_list("last_number", flat=True).first()
         warehouse = Warehouse.objects.create(name="Invoice race warehouse")
         product = Product.objects.create(name="Invoice race item", slug="invoice-race-item",
                                          price=Decimal("2.50"), currency="EUR")
@@ -182,14 +183,14 @@ def test_concurrent_confirmations_number_without_gaps_or_repeats(blocker, monkey
                                     role="manager", is_staff=True)
         orders = [place(customer, [(product.pk, 1)]) for _n in range(workers)]
     failing = {order.pk for order in orders[:failing_count]}
-    render = services.render_invoice_pdf
+    render = services.invoices.render_invoice_pdf
 
     def render_or_crash(invoice):
         if invoice.order_id in failing:
             raise RuntimeError("crash after numbering")
         return render(invoice)
 
-    monkeypatch.setattr(services, "render_invoice_pdf", render_or_crash)
+    monkeypatch.setattr(services.invoices, "render_invoice_pdf", render_or_crash)
     start = threading.Barrier(workers)
     outcomes: dict[int, str] = {}
 
@@ -230,6 +231,10 @@ def test_concurrent_confirmations_number_without_gaps_or_repeats(blocker, monkey
                 InvoiceCounter.objects.filter(pk=1).delete()
             else:
                 InvoiceCounter.objects.filter(pk=1).update(last_number=start_number)
+            if orders_before is None:
+                OrderCounter.objects.filter(pk=1).delete()
+            else:
+                OrderCounter.objects.filter(pk=1).update(last_number=orders_before)
             Reservation.objects.filter(product=product).delete()
             OrderLine.objects.filter(order__in=orders).delete()
             Order.objects.filter(pk__in=[o.pk for o in orders]).delete()
@@ -263,9 +268,12 @@ class TestPdf:
                          plain(format_money(Decimal("6187.50"), "EUR", "uk")),   # undiscounted sum
                          plain(format_money(Decimal("-617.25"), "EUR", "uk")),   # discount
                          plain(format_money(Decimal("5570.25"), "EUR", "uk")),   # total
-                         "5 or more of this item"):
+                         # the discount is explained in the customer's language, not the checkout's
+                         "Чай зелений «Луг»: −10 %: від 5 шт. цього товару (−617,25 EUR)",
+                         "Дата: ", "Рахунок"):
             assert expected in text, expected
-        assert "5 570,25 €" in text  # Ukrainian grouping and decimal comma
+        assert "5 570,25 EUR" in text  # CLDR Ukrainian: grouping, decimal comma, the euro by its code
+        assert "5 or more" not in text and "Invoice" not in text
 
     def test_pickup_order_prints_the_pickup_point(self, alpha, shop, queued):
         with tenant_context(alpha):

@@ -7,6 +7,7 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django_tenants.utils import tenant_context
 
 from cabinet.accounts.models import CustomerGroup
@@ -275,7 +276,7 @@ def test_editing_into_an_invalid_rule_keeps_the_saved_one(alpha, owner_client, g
 def test_the_service_refuses_what_the_form_would(alpha, goods):
     with tenant_context(alpha):
         rule = DiscountRule(title="Sneaky", kind="quantity_break", value=Decimal("10"), scope="products")
-        with pytest.raises(services.ValidationError) as caught:
+        with pytest.raises(ValidationError) as caught:
             services.save_discount_rule(rule, products=[])
         assert set(caught.value.message_dict) == {"products", "min_quantity"}
         assert not DiscountRule.objects.exists()

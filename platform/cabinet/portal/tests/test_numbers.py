@@ -190,3 +190,20 @@ def test_managers_may_and_operators_may_not(role_client, alpha, people):
     assert operator.post("/manage/customers/import/", {"file": upload("email,number\nanna@example.com,O-1\n")}
                          ).status_code == 403
     assert ("anna@example.com", "O-1", "contract") not in numbers(alpha)
+
+
+def test_every_problem_of_a_row_is_listed(owner_client, alpha, people):
+    text = ("email,number,kind\n"
+            "ghost@example.com,HAS SPACE,loan\n"      # unknown customer, spaces in the number, bad kind
+            ",,\n"                                    # an empty row is skipped
+            ",C-9,loan\n")                            # no contact, bad kind
+    response = owner_client.post("/manage/customers/import/", {"file": upload(text)})
+    assert response.status_code == 400
+    report = response.context["report"]
+    assert [(e.row, len(e.reasons)) for e in report.row_errors] == [(2, 3), (4, 2)]
+    assert report.row_errors[0].reasons == ["No customer has this e-mail or phone.",
+                                            "The number must not contain spaces.",
+                                            "Unknown kind “loan”: use “contract” or “account”."]
+    page = response.content.decode()
+    assert page.count('<ul class="row-problems">') == 2 and "The number must not contain spaces." in page
+    assert numbers(alpha) == {("anna@example.com", "TAKEN-1", "contract")}

@@ -1,0 +1,72 @@
+"""Invoices of confirmed orders: a gapless per-tenant number and a PDF rendered once, e-mailed to the
+customer in their language (or the business's invoice language)."""
+
+import logging
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cabinet.accounts.selectors import wants_notification
+from cabinet.mail import render_mail
+
+from ..invoice_pdf import invoice_filename, invoice_language, render_invoice_pdf
+from ..models import Invoice, InvoiceCounter, Order
+from .sequences import take_number
+
+logger = logging.getLogger(__name__)
+
+# Notification event of the module (declared in module.py; customers choose their channels in "My settings").
+EVENT_INVOICE = "orders.invoice"
+
+
+# --- Invoices ----------------------------------------------------------------------------------------------
+
+def issue_invoice(order: Order) -> Invoice:
+    """Gives a confirmed order its invoice: the next number of the tenant's sequence and the PDF, rendered
+    once and kept. Call it inside the transaction that confirms the order: the counter row stays locked
+    until that transaction ends, so a rolled-back confirmation gives its number back and numbers never skip
+    or repeat. An order that already has an invoice keeps it. The e-mail to the customer is queued on commit."""
+    from ..tasks import email_invoice
+
+    with transaction.atomic():
+        # The order row lock makes a second call for the same order wait and then find the invoice.
+        order = (Order.objects.select_for_update(of=("self",)).select_related("customer", "pickup_warehouse")
+                 .get(pk=order.pk))
+        existing = Invoice.objects.filter(order=order).first()
+        if existing is not None:
+            return existing
+        invoice = Invoice(order=order, number=take_number(InvoiceCounter), issued_at=timezone.now(),
+                          currency=order.currency, total=order.total)
+        invoice.pdf = render_invoice_pdf(invoice)
+        invoice.save()
+        email_invoice.delay_on_commit(invoice.pk)
+    return invoice
+
+
+def send_invoice_email(invoice_id: int, site_url: str) -> bool:
+    """E-mails the invoice's PDF with a link to the order to its customer in their language, once: the
+    invoice row is locked while sending and `emailed_at` set in the same transaction. Returns whether a mail
+    went out; a customer without an e-mail address (or no longer active) gets none. A failing mail server
+    raises (the task retries)."""
+    with transaction.atomic():
+        invoice = (Invoice.objects.select_for_update(of=("self",)).select_related("order__customer")
+                   .filter(pk=invoice_id).first())
+        if invoice is None or invoice.emailed_at is not None:
+            return False
+        customer = invoice.order.customer
+        if not customer.email or not customer.is_active:
+            logger.info("invoice %s not e-mailed: customer %s has no e-mail address", invoice.pk, customer.pk)
+            return False
+        if not wants_notification(customer, EVENT_INVOICE, "email"):
+            return False  # the invoice stays on the order page
+        subject, body = render_mail("orders/email/invoice", {
+            "invoice": invoice, "order": invoice.order, "customer": customer, "lines": list(invoice.order.lines.all()),
+            "order_url": site_url + reverse("orders:detail", args=[invoice.order.pk])}, invoice_language(invoice.order))
+        message = EmailMessage(subject, body, None, [customer.email])
+        message.attach(invoice_filename(invoice), bytes(invoice.pdf), "application/pdf")
+        message.send(fail_silently=False)
+        invoice.emailed_at = timezone.now()
+        invoice.save(update_fields=["emailed_at"])
+    return True
