@@ -35,6 +35,8 @@ INTENDED: list[tuple[tuple[str, ...], str]] = [
     (("purchase order", "purchase orders"), "uk «замовлення на закупівлю» is the same in the plural"),
     (("Request", "Requests"), "uk «звернення» is the same in the plural"),
     (("New", f"support request{CTX}New"), "uk «Нове» fits both the order and the request (neuter); ru tells them apart"),
+    (("Goods", "Product"), "the kind of a catalog item beside «Услуга»: «Товар» is both the kind and the product"),
+    (("Products", f"many items{CTX}Goods"), "the catalog's products and the goods of an order: «Товары» / «Товари»"),
     (("Your first name", "Your name"), "signup asks the first name beside the last name: «Ваше имя» / «Ваше ім’я» is both"),
     (("Add", "Upload"), "uk: a document is uploaded with «Додати», so it is not read as «Завантажити» (download)"),
 ]

@@ -33,7 +33,7 @@ def active_reservations() -> QuerySet[Reservation]:
     return Reservation.objects.filter(status=Reservation.Status.ACTIVE)
 
 
-def with_availability(products: QuerySet[Product]) -> QuerySet[Product]:
+def with_availability(products: QuerySet[Product]) -> QuerySet[Any]:  # Any: products with annotations
     """Adds `stock`, `reserved` and `available` (totals over warehouses in use) to each product, in the
     same query as the products themselves."""
     stock = _sum_subquery(StockLevel.objects.filter(product=OuterRef("pk"), warehouse__is_active=True), "product")
@@ -43,7 +43,7 @@ def with_availability(products: QuerySet[Product]) -> QuerySet[Product]:
         available=Greatest(F("stock") - F("reserved"), Value(0)))
 
 
-def stock_levels_with_availability(levels: QuerySet[StockLevel] | None = None) -> QuerySet[StockLevel]:
+def stock_levels_with_availability(levels: QuerySet[StockLevel] | None = None) -> QuerySet[Any]:  # annotated
     """Stock levels with `reserved` and `available` per warehouse, in one query."""
     levels = StockLevel.objects.all() if levels is None else levels
     reserved = _sum_subquery(active_reservations().filter(product=OuterRef("product_id"),
@@ -55,7 +55,7 @@ def stock_levels_with_availability(levels: QuerySet[StockLevel] | None = None) -
 
 def available(product: Product | int) -> int:
     """What can be reserved of a product right now, over all warehouses in use."""
-    pk = getattr(product, "pk", product)
+    pk = product if isinstance(product, int) else product.pk
     found = with_availability(Product.objects.filter(pk=pk)).values_list("available", flat=True).first()
     return int(found or 0)
 
@@ -82,7 +82,7 @@ class PlaceAvailability:
 
 def availability_by_warehouse(product: Product | int) -> list[PlaceAvailability]:
     """Per warehouse in use that holds the product: stock, reserved, available (one query)."""
-    pk = getattr(product, "pk", product)
+    pk = product if isinstance(product, int) else product.pk
     levels = stock_levels_with_availability(StockLevel.objects.filter(product_id=pk, warehouse__is_active=True))
     return [PlaceAvailability(level.warehouse, level.quantity, level.reserved, level.available) for level in levels]
 

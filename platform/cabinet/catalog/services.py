@@ -5,6 +5,7 @@ Stock is changed and reserved only here, inside transactions that lock the Stock
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Model, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cabinet import csv_io
 from cabinet.money import CURRENCIES
@@ -28,7 +30,12 @@ MAX_PRICE = Decimal("9999999999.99")
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 MAX_ATTRIBUTES = 50
-REFERENCE_MAX = Reservation._meta.get_field("reference").max_length
+REFERENCE_MAX = int(Reservation._meta.get_field("reference").max_length or 0)
+
+def _others(queryset: QuerySet, instance: Model | None) -> QuerySet:
+    """`queryset` without `instance` (the row being edited), for "another one already has this" checks."""
+    return queryset.exclude(pk=instance.pk) if instance is not None and instance.pk else queryset
+
 
 def parse_price(value: Any) -> Decimal:
     """A price from user input ("12.50", "12,50", "1 200"); ValueError with a message if it is not one."""
@@ -78,7 +85,7 @@ def save_category(category: Category | None = None, *, name: str, parent: Catego
         if parent.pk in category_with_descendants(category):
             errors["parent"] = [_("A category cannot sit inside itself or inside its own subcategory.")]
     slug = (slug or "").strip()
-    if slug and Category.objects.filter(slug=slug).exclude(pk=getattr(category, "pk", None)).exists():
+    if slug and _others(Category.objects.filter(slug=slug), category).exists():
         errors["slug"] = [_("Another category already has this address name.")]
     if errors:
         raise ValidationError(errors)
@@ -137,16 +144,17 @@ def save_product(product: Product | None, data: ProductData) -> Product:
     if data.currency not in CURRENCIES:
         errors["currency"] = [_("Choose one of: %(codes)s.") % {"codes": ", ".join(CURRENCIES)}]
     sku = (data.sku or "").strip() or None
-    pk = getattr(product, "pk", None)
+    pk = product.pk if product else None
     if sku and len(sku) > 64:
         errors["sku"] = [_("Keep the SKU under 64 characters.")]
-    elif sku and Product.objects.filter(sku=sku).exclude(pk=pk).exists():
+    elif sku and _others(Product.objects.filter(sku=sku), product).exists():
         errors["sku"] = [_("Another product already has this SKU.")]
     slug = (data.slug or "").strip()
-    if slug and Product.objects.filter(slug=slug).exclude(pk=pk).exists():
+    if slug and _others(Product.objects.filter(slug=slug), product).exists():
         errors["slug"] = [_("Another product already has this address name.")]
     if errors:
         raise ValidationError(errors)
+    assert price is not None  # a price that did not parse is an error above
     product = product or Product()
     product.name, product.price, product.currency = name, price, data.currency
     product.category, product.sku = data.category, sku
@@ -167,7 +175,7 @@ def save_product(product: Product | None, data: ProductData) -> Product:
 def delete_product(product: Product) -> None:
     if product.reservations.exists():
         raise ValidationError(_("This product has reservations. Take it off sale instead of deleting it."))
-    names = [image.image.name for image in product.images.all()]
+    names = [image.image.name for image in product.images.all() if image.image.name]
     product.delete()
     _delete_files_on_commit(names)
 
@@ -176,7 +184,7 @@ def _delete_files_on_commit(names: Iterable[str]) -> None:
     from django.core.files.storage import default_storage
 
     for name in names:
-        transaction.on_commit(lambda name=name: default_storage.delete(name))
+        transaction.on_commit(functools.partial(default_storage.delete, name))
 
 
 def check_image(file) -> None:
@@ -208,7 +216,8 @@ def add_image(product: Product, file, *, alt_text: str = "") -> ProductImage:
 def delete_image(image: ProductImage) -> None:
     name = image.image.name
     image.delete()
-    _delete_files_on_commit([name])
+    if name:
+        _delete_files_on_commit([name])
 
 
 # --- Warehouses and stock ----------------------------------------------------------------------------------
@@ -218,7 +227,7 @@ def save_warehouse(warehouse: Warehouse | None = None, *, name: str, address: st
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Name the warehouse.")]})
-    if Warehouse.objects.filter(name__iexact=name).exclude(pk=getattr(warehouse, "pk", None)).exists():
+    if _others(Warehouse.objects.filter(name__iexact=name), warehouse).exists():
         raise ValidationError({"name": [_("Another warehouse already has this name.")]})
     warehouse = warehouse or Warehouse()
     warehouse.name, warehouse.address = name[:120], (address or "").strip()[:300]
@@ -258,7 +267,8 @@ def set_stock(product: Product, warehouse: Warehouse, quantity: Any) -> StockLev
 
 
 def _plural_kind(kind: str) -> str:
-    return {Product.Kind.SERVICE: _("Services"), Product.Kind.DIGITAL: _("Digital items")}.get(kind, _("Goods"))
+    plurals: dict[str, str] = {Product.Kind.SERVICE: _("Services"), Product.Kind.DIGITAL: _("Digital items")}
+    return plurals.get(kind, pgettext("many items", "Goods"))
 
 
 # --- Reservations ------------------------------------------------------------------------------------------
@@ -530,7 +540,7 @@ def import_products(file: Any, *, apply_valid_rows: bool = False) -> csv_io.CsvR
     if rows is None:
         return report
     report.rows = len(rows)
-    existing = {p.sku: p for p in Product.objects.filter(sku__in=[r.get("sku", "") for _l, r in rows if r.get("sku")])}
+    existing = {p.sku or "": p for p in Product.objects.filter(sku__in=[r.get("sku", "") for _l, r in rows if r.get("sku")])}
     warehouses = {w.name.lower(): w for w in Warehouse.objects.all()}
     first_row_of: dict[str, int] = {}
     first_rows: dict[str, dict[str, str]] = {}

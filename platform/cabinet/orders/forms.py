@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cabinet.catalog.models import Warehouse
 
@@ -26,7 +27,7 @@ class CheckoutForm(forms.Form):
         if not needs_delivery:
             for name in ("delivery_method", "address", "pickup_warehouse"):
                 del self.fields[name]
-            self.fields["recipient_name"].label = _("Name")
+            self.fields["recipient_name"].label = pgettext_lazy("person", "Name")
             return
         points = Warehouse.objects.filter(is_active=True, is_pickup_point=True).order_by("name")
         self.fields["pickup_warehouse"].queryset = points

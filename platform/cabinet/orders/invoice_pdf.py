@@ -123,7 +123,7 @@ def _customer_lines(order: Order) -> list[str]:
     contacts = [value for value in (customer.email, order.phone or customer.phone) if value]
     if not order.has_delivery:
         receiving = ""  # services and digital items are not delivered
-    elif order.delivery_method == Order.Delivery.PICKUP and order.pickup_warehouse_id:
+    elif order.delivery_method == Order.Delivery.PICKUP and order.pickup_warehouse is not None:
         point = order.pickup_warehouse
         receiving = _("Pickup point: %(place)s") % {
             "place": ", ".join(part for part in (point.name, point.address) if part)}

@@ -244,7 +244,7 @@ class Order(DeliveryDetails):
     @property
     def steps(self) -> list[tuple[str, str]]:
         """(status, label) of each step of this order's flow, for the customer's progress line."""
-        return [(status, self.Status(status).label) for status in flows.STEPS[self.flow]]
+        return [(status, str(self.Status(status).label)) for status in flows.STEPS[self.flow]]
 
     @property
     def explanations(self) -> list[str]:

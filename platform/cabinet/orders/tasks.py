@@ -37,7 +37,7 @@ def email_recurring_result(run_id: int) -> bool:
     retried with growing pauses."""
     from tenants.services import tenant_url
 
-    return services.send_recurring_result(run_id, tenant_url(connection.tenant))
+    return services.send_recurring_result(run_id, tenant_url(connection.tenant))  # type: ignore[attr-defined]  # set by django-tenants
 
 
 # --- Invoices ----------------------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ def email_invoice(self, invoice_id: int) -> bool:
     from tenants.services import tenant_url
 
     try:
-        return services.send_invoice_email(invoice_id, tenant_url(connection.tenant))
+        return services.send_invoice_email(invoice_id, tenant_url(connection.tenant))  # type: ignore[attr-defined]  # set by django-tenants
     except (OSError, smtplib.SMTPException):
         logger.warning("invoice %s: e-mail failed (attempt %s of %s)", invoice_id, self.request.retries + 1,
                        self.max_retries + 1, exc_info=True)
