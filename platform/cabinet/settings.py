@@ -40,8 +40,6 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "verticals",
-    # failed sign-in attempts of platform staff (console); each tenant keeps its own below
-    "axes",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -49,8 +47,6 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "cabinet.accounts",
     "cabinet.portal",
-    # failed sign-in attempts live in the tenant's schema, so a lockout on one portal never touches another
-    "axes",
     # modules (each declares itself in its module.py)
     "cabinet.documents",
     "cabinet.apikeys",
@@ -108,11 +104,15 @@ MIDDLEWARE = [
     "cabinet.accounts.middleware.UserLanguageMiddleware",
     # request.portal (module switches, branding) and 404 for URLs of switched-off modules
     "cabinet.portal.middleware.PortalStateMiddleware",
+    # a browser's GET of an address that only takes a form's POST gets a page that leads on, not a blank 405
+    "cabinet.http.UsefulMethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # someone signed in with a temporary password from staff chooses their own before anything else
+    "cabinet.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # turns a sign-in refused for too many failures into the lockout page (HTTP 429)
-    "axes.middleware.AxesMiddleware",
+    "cabinet.accounts.middleware.SignInLockMiddleware",
 ]
 
 TEMPLATES = [
@@ -167,9 +167,8 @@ CHANNEL_LAYERS = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # first: refuses any sign-in while the typed identifier or the client's IP is locked out
-    "cabinet.accounts.backends.ThrottlingBackend",
-    # e-mail, phone or contract/personal-account number, with ModelBackend's rules (is_active, permissions)
+    # e-mail, phone or contract/personal-account number, with ModelBackend's rules (is_active, permissions),
+    # throttled by the sign-in policy below
     "cabinet.accounts.backends.IdentifierBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -183,18 +182,25 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3  # an e-mail confirmation link works for three days
 REMEMBER_ME_SECONDS = 60 * 60 * 24 * 30  # "Remember me": 30 days; otherwise until the browser closes
 
-# Failed sign-in throttling (django-axes). Attempts are stored in each tenant's schema. A sign-in is refused
-# for AXES_COOLOFF_TIME once either the typed identifier or the client's IP has AXES_FAILURE_LIMIT failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_FORM_FIELD = "username"
-# What was typed, normalised (e-mail lower-cased, phone in E.164), so "A@x.test" and "a@x.test" count together.
-AXES_USERNAME_CALLABLE = "cabinet.accounts.throttling.attempted_identifier"
-AXES_CLIENT_IP_CALLABLE = "cabinet.accounts.throttling.client_ip"
-AXES_LOCKOUT_CALLABLE = "cabinet.accounts.throttling.lockout_response"
-AXES_VERBOSE = False
+# Sign-in throttling (cabinet/accounts/throttling.py, docs/decisions.md). Failures are kept in the schema of
+# the portal (or the console) they were made on. Within the window a sign-in is refused once the account has
+# SIGN_IN_ACCOUNT_AND_IP_LIMIT failures from the client's address, or SIGN_IN_ACCOUNT_LIMIT from anywhere (not
+# on addresses where it signed in within SIGN_IN_FAMILIAR_DAYS), or the address SIGN_IN_IP_LIMIT failures.
+SIGN_IN_WINDOW_MINUTES = float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+SIGN_IN_ACCOUNT_AND_IP_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+SIGN_IN_ACCOUNT_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+SIGN_IN_IP_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "50"))
+SIGN_IN_FAMILIAR_DAYS = int(os.environ.get("LOGIN_FAMILIAR_DAYS", "30"))
+SIGN_IN_HISTORY_DAYS = 90  # sign-in attempts older than this are deleted (daily)
+# Password-reset and confirmation e-mails: per account and per client address, within an hour. Beyond that
+# nothing is sent, and the page answers exactly as when it is (and as for an address nobody has).
+MAIL_REQUESTS_PER_ACCOUNT_HOUR = int(os.environ.get("MAIL_REQUESTS_PER_ACCOUNT_HOUR", "3"))
+MAIL_REQUESTS_PER_IP_HOUR = int(os.environ.get("MAIL_REQUESTS_PER_IP_HOUR", "10"))
+# A password link staff make for a customer without an e-mail works once, for this long.
+STAFF_PASSWORD_LINK_MINUTES = int(os.environ.get("STAFF_PASSWORD_LINK_MINUTES", "30"))
+# Country whose numbers may be typed without the country code and are shown in national format, for a
+# business that has not chosen its own on the branding page (and for the console).
+DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "RU").upper()
 # Number of reverse proxies (ingress, load balancer) in front of the app that append to X-Forwarded-For.
 # 0: the client's address is the connection's. Never more than really exist, or clients could forge it.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -281,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": 86400.0},
     "orders-place-recurring": {"task": "cabinet.orders.tasks.place_due_recurring_orders_everywhere",
                                "schedule": 900.0},
+    "accounts-cleanup": {"task": "cabinet.accounts.tasks.delete_old_account_records_everywhere",
+                         "schedule": 86400.0},
     "idempotency-cleanup": {"task": "cabinet.portal.tasks.delete_old_idempotency_records_everywhere",
                             "schedule": 3600.0},
 }

@@ -1,13 +1,23 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import selectors
-from .identifiers import normalise_phone, phone_or_none
+from .identifiers import format_phone, normalise_phone, phone_example, phone_or_none
 from .models import DeliveryAddress
+
+
+def phone_help(with_either: bool = False) -> str:
+    """The hint under a phone field: how a number of the business's country is written, and that others
+    need their country code."""
+    text = _("For example %(example)s; a number of another country with + and its code.") % {
+        "example": phone_example()}
+    if with_either:
+        text = f"{text} {_('Enter an e-mail, a phone, or both.')}"
+    return text
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -66,8 +76,6 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30,
-                            help_text=_("International format, e.g. +380 50 123 4567. Enter an e-mail, a phone, "
-                                        "or both."),
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     password1 = forms.CharField(label=_("Password"), strip=False,
                                 help_text=_("At least 8 characters; not only digits and not a common password."),
@@ -78,6 +86,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, terms_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["phone"].help_text = phone_help(with_either=True)
         self.terms_required = terms_required
         if terms_required:
             self.fields["accept_terms"].required = True
@@ -131,10 +140,13 @@ class ProfileForm(forms.Form):
     full_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=150,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30,
-                            help_text=_("International format, e.g. +380 50 123 4567."),
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     language = forms.ChoiceField(label=_("Language"), required=False,
                                  choices=[("", _("As my browser says"))] + list(settings.LANGUAGES))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].help_text = phone_help()
 
     def clean_full_name(self):
         name = self.cleaned_data["full_name"].strip()
@@ -178,6 +190,12 @@ class AddressForm(forms.ModelForm):
             "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].help_text = phone_help()
+        if self.instance.pk and self.instance.phone and not self.is_bound:
+            self.initial["phone"] = format_phone(self.instance.phone)
 
     def clean_phone(self):
         raw = (self.cleaned_data.get("phone") or "").strip()
@@ -227,8 +245,8 @@ class PasswordConfirmForm(forms.Form):
         return password
 
 
-class TenantPasswordResetForm(PasswordResetForm):
-    """Django's reset form, which explains that a phone number cannot receive a reset link."""
+class TenantPasswordResetForm(forms.Form):
+    """The e-mail to send a reset link to; a phone number is explained (a link goes to e-mail only)."""
 
     email = forms.CharField(label=_("E-mail"), max_length=254,
                             widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))

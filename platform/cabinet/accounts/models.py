@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(max_length=8, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
     terms_accepted_at = models.DateTimeField(null=True, blank=True)
+    # Set when staff gave the person a temporary password: every page asks for a new one until it is chosen.
+    password_change_required = models.BooleanField(default=False)
 
     objects = UserManager()
 
@@ -78,10 +80,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class LoginToken(models.Model):
-    """A one-time link that signs a user in on this tenant's host (used right after signup,
-    which happens on the platform host and cannot set a cookie for the tenant's host)."""
+    """A one-time link of this tenant's host: one that signs a user in (right after signup, which happens on
+    the platform host and cannot set a cookie for the tenant's host), or one that lets a customer choose a new
+    password (made by staff for a customer who has no e-mail, to hand over)."""
+
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", _("Sign-in link")
+        PASSWORD = "password", _("Password link")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_tokens")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.SIGN_IN)
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -184,3 +192,81 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.event}/{self.channel}: {'on' if self.enabled else 'off'}"
+
+
+class SignInAttempt(models.Model):
+    """One sign-in with a password through the web: what was typed, from where, and whether it worked.
+    Failures are what the throttling policy counts (see `throttling.py`); successes make an address
+    "familiar" for the account and form the account's sign-in history. A failure counts against the
+    account the identifier belongs to (`user`), or, for an identifier of nobody, against the typed text."""
+
+    at = models.DateTimeField(default=timezone.now)
+    identifier = models.CharField(max_length=254)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="sign_in_attempts")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    succeeded = models.BooleanField(default=False)
+    # A failure forgiven by a later success of the same account from the same address, or by a password
+    # reset; it still counts toward the address's volume.
+    cleared = models.BooleanField(default=False)
+    # False on the extra rows of an identifier that may mean several accounts: one attempt, one count per IP.
+    counts_for_ip = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "at"], name="signin_user_at"),
+            models.Index(fields=["ip_address", "at"], name="signin_ip_at"),
+            models.Index(fields=["identifier", "at"], name="signin_identifier_at"),
+        ]
+
+    def __str__(self):
+        return f"{'success' if self.succeeded else 'failure'} of {self.identifier} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class MailRequest(models.Model):
+    """An e-mail of an account asked for (a password-reset link, an e-mail confirmation): counted per account
+    and per address to limit how many go out; `sent` is False when the limit held it back."""
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("Password-reset link")
+        CONFIRMATION = "confirmation", _("E-mail confirmation link")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    sent = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "user", "at"], name="mailrequest_user_at"),
+                   models.Index(fields=["kind", "ip_address", "at"], name="mailrequest_ip_at")]
+
+    def __str__(self):
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AccountEvent(models.Model):
+    """Something that happened to an account's access, with who did it: the customer's history that staff
+    see on the customer's page (and the customer in "Export my data")."""
+
+    class Kind(models.TextChoices):
+        RESET_LINK_EMAILED = "reset_link_emailed", _("Password-reset link e-mailed by staff")
+        RESET_LINK_HANDED_OVER = "reset_link_handed_over", _("Single-use password link made by staff to hand over")
+        TEMPORARY_PASSWORD = "temporary_password", _("Temporary password set by staff")
+        PASSWORD_RESET = "password_reset", _("Password chosen through a reset link")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Who it was at the time (the staff member's name and e-mail), kept even if their account changes later.
+    actor_name = models.CharField(max_length=260, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"], name="accountevent_user_at")]
+
+    def __str__(self):
+        return f"{self.kind} of {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

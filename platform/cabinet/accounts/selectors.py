@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from cabinet import registry
 
-from .identifiers import phone_or_none
-from .models import AccountNumber, DeliveryAddress, NotificationPreference, User
+from .identifiers import stored_phone_spellings
+from .models import AccountEvent, AccountNumber, DeliveryAddress, NotificationPreference, SignInAttempt, User
 
 # Events of the account itself; every module adds its own through `Module.notification_events`.
 CORE_NOTIFICATION_EVENTS: tuple[tuple[str, str | Promise], ...] = (
@@ -56,9 +55,9 @@ def users_for_identifier(identifier: str) -> list[User]:
         number = AccountNumber.objects.select_related("user").filter(number__iexact=text).first()
         if number is not None:
             found.append(number.user)
-        phone = phone_or_none(text)
-        if phone:
-            found += [u for u in User.objects.filter(phone=phone) if u not in found]
+        spellings = stored_phone_spellings(text)
+        if spellings:
+            found += [u for u in User.objects.filter(phone__in=spellings) if u not in found]
     return found
 
 
@@ -169,6 +168,7 @@ def personal_data(user: User) -> dict[str, Any]:
             for n in AccountNumber.objects.filter(user=user)
         ],
         "sign_ins": _sign_ins(user),
+        "account_history": [{"at": _iso(e.at), "event": e.kind, "by": e.actor_name} for e in account_history(user)],
         "modules": {},
     }
     for key, module in registry.modules().items():
@@ -178,13 +178,23 @@ def personal_data(user: User) -> dict[str, Any]:
 
 
 def _sign_ins(user: User) -> list[dict[str, Any]]:
-    """The last sign-ins recorded for the account's identifiers (time, IP, browser)."""
-    from axes.models import AccessLog
+    """The account's last sign-ins with a password, failed ones included (time, address, browser)."""
+    return [{"at": _iso(a.at), "ip_address": a.ip_address, "user_agent": a.user_agent, "succeeded": a.succeeded}
+            for a in sign_in_history(user, limit=50)]
 
-    names = [name for name in (user.email and user.email.lower(), user.phone) if name]
-    names += [number.lower() for number in AccountNumber.objects.filter(user=user).values_list("number", flat=True)]
-    if not names:
-        return []
-    logs = AccessLog.objects.filter(Q(username__in=names)).order_by("-attempt_time")[:50]
-    return [{"at": _iso(log.attempt_time), "ip_address": log.ip_address, "user_agent": log.user_agent,
-             "logged_out_at": _iso(log.logout_time)} for log in logs]
+
+def sign_in_history(user: User, *, limit: int = 20) -> list[SignInAttempt]:
+    """The account's latest sign-in attempts, newest first (kept for SIGN_IN_HISTORY_DAYS)."""
+    return list(SignInAttempt.objects.filter(user=user).order_by("-at", "-id")[:limit])
+
+
+def account_history(user: User, *, limit: int = 50) -> list[AccountEvent]:
+    """What happened to the account's access, newest first: staff's reset links and temporary passwords
+    (with who), password changes."""
+    return list(AccountEvent.objects.filter(user=user).order_by("-at", "-id")[:limit])
+
+
+def customer_for_staff(customer_id: int) -> User | None:
+    """A customer of this business (any state) with their numbers and groups, for the manage area."""
+    return (User.objects.filter(pk=customer_id, role=User.Role.CUSTOMER)
+            .prefetch_related("account_numbers", "customer_groups").first())

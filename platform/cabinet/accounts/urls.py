@@ -1,12 +1,11 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import password_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("manage/login/", views.StaffLoginView.as_view(), name="staff-login"),
-    path("manage/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("manage/logout/", views.staff_logout, name="logout"),
     path("manage/enter/<str:token>/", views.enter_with_token, name="enter"),
     path("manage/password/", views.change_password, name="password"),
     # Customers of the portal.
@@ -15,10 +14,12 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("terms/", views.terms, name="terms"),
     path("verify-email/<str:token>/", views.verify_email, name="verify-email"),
-    path("password-reset/", views.password_reset, name="password-reset"),
-    path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
-    path("password-reset/<uidb64>/<token>/", views.password_reset_confirm, name="password-reset-confirm"),
-    path("password-reset/done/", views.password_reset_complete, name="password-reset-complete"),
+    path("password-reset/", password_views.password_reset, name="password-reset"),
+    path("password-reset/sent/", password_views.password_reset_sent, name="password-reset-sent"),
+    path("password-reset/<uidb64>/<token>/", password_views.password_reset_confirm, name="password-reset-confirm"),
+    path("password-reset/done/", password_views.password_reset_complete, name="password-reset-complete"),
+    path("password/<str:token>/", password_views.password_link, name="password-link"),
+    path("me/new-password/", password_views.choose_password, name="choose-password"),
     path("me/", views.my_settings, name="settings"),
     path("me/language/", views.language, name="language"),
     path("me/verify-email/", views.resend_verification, name="resend-verification"),

@@ -11,14 +11,16 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
 from cabinet.forms import add_service_errors
+from cabinet.http import post_only
 
 from . import selectors, services
 from .forms import (
@@ -30,15 +32,17 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
     StaffAuthenticationForm,
-    TenantPasswordResetForm,
 )
+from .identifiers import format_phone
 from .models import DeliveryAddress
 from .permissions import staff_required
-from .tokens import password_reset_tokens
+from .throttling import client_ip
 
 BACKEND = "cabinet.accounts.backends.IdentifierBackend"
 customer_required = login_required(login_url="accounts:login")
 RESEND_INTERVAL_SECONDS = 60
+HELD_MESSAGE = gettext_noop("Several links were sent within the last hour. Please use the newest one, or ask again "
+                            "in an hour.")
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -71,6 +75,7 @@ def change_password(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
+        services.password_changed(user)
         messages.success(request, _("Your password is saved."))
         return redirect("portal:manage")
     return render(request, "accounts/password.html", {"form": form})
@@ -116,8 +121,22 @@ class CustomerLoginView(auth_views.LoginView):
         return _remember_language(response, form.get_user().language)
 
 
+class LogoutView(auth_views.LogoutView):
+    """Signing out is a POST (a link cannot sign anyone out); opened directly, the address asks to confirm
+    instead of answering 405."""
+
+    http_method_names = ["get", "post", "options"]
+    base_template = "accounts/base.html"
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(self.get_success_url())
+        return render(request, "accounts/logout_confirm.html", {"base_template": self.base_template})
+
+
 customer_login = CustomerLoginView.as_view()
-customer_logout = auth_views.LogoutView.as_view(next_page="/")
+customer_logout = LogoutView.as_view(next_page="/")
+staff_logout = LogoutView.as_view(next_page="/", base_template="portal/manage_base.html")
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,9 +155,12 @@ def register(request):
             add_service_errors(form, error)
         else:
             login(request, user, backend=BACKEND)
-            if user.email:
-                services.send_email_verification(user, _site_url(request))
+            if user.email and services.send_email_verification(
+                    user, _site_url(request), ip=client_ip(request)) == services.SENT:
                 messages.success(request, _("Welcome! We sent a confirmation link to %(email)s.") % {"email": user.email})
+            elif user.email:
+                messages.success(request, _("Welcome! Your account is ready. Confirm your e-mail from My settings "
+                                            "when you like."))
             else:
                 messages.success(request, _("Welcome! Your account is ready."))
             return _remember_language(redirect(_safe_next(request, "/")), user.language)
@@ -165,52 +187,21 @@ def verify_email(request, token):
 
 
 @customer_required
-@require_POST
+@post_only("accounts:settings")
 def resend_verification(request):
     key = f"accounts:resend-verification:{request.user.pk}"  # the cache key function adds the schema
     if not cache.add(key, 1, RESEND_INTERVAL_SECONDS):
         messages.error(request, _("We sent a link a moment ago. Please wait a minute before asking again."))
-    elif services.send_email_verification(request.user, _site_url(request)):
+        return redirect("accounts:settings")
+    outcome = services.send_email_verification(request.user, _site_url(request), ip=client_ip(request))
+    if outcome == services.SENT:
         address = request.user.pending_email or request.user.email
         messages.success(request, _("We sent a new confirmation link to %(email)s.") % {"email": address})
+    elif outcome == services.HELD:
+        messages.error(request, _(HELD_MESSAGE))
     else:
         messages.error(request, _("We could not send the e-mail. Please try again later."))
     return redirect("accounts:settings")
-
-
-# --- password reset -------------------------------------------------------------------------------------
-
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset_form.html"
-    form_class = TenantPasswordResetForm
-    token_generator = password_reset_tokens
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    success_url = reverse_lazy("accounts:password-reset-sent")
-
-    def form_valid(self, form):
-        # Links are built from the request's host, i.e. this tenant's portal.
-        self.extra_email_context = {"portal_name": (self.request.portal.branding.get("portal_name", "")
-                                                    if self.request.portal else "")}
-        return super().form_valid(form)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
-    token_generator = password_reset_tokens
-    success_url = reverse_lazy("accounts:password-reset-complete")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        services.password_reset_completed(form.user)
-        return response
-
-
-password_reset = PasswordResetView.as_view()
-password_reset_sent = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
-password_reset_confirm = PasswordResetConfirmView.as_view()
-password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="accounts/password_reset_complete.html")
 
 
 # --- my settings ----------------------------------------------------------------------------------------
@@ -219,7 +210,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 @require_http_methods(["GET", "POST"])
 def my_settings(request):
     user = request.user
-    initial = {"full_name": user.full_name, "phone": user.phone or "", "language": user.language}
+    initial = {"full_name": user.full_name, "phone": format_phone(user.phone), "language": user.language}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -236,7 +227,7 @@ def my_settings(request):
     })
 
 
-@require_POST
+@post_only(lambda request: _safe_next(request, "/"))
 def language(request):
     """The header's language switcher: Django's set_language, and for a signed-in person the choice is
     saved on the account too, so it follows them to every device."""
@@ -253,13 +244,16 @@ def change_email(request):
     form = EmailChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sent = services.request_email_change(request.user, form.cleaned_data["email"], _site_url(request))
+            outcome = services.request_email_change(request.user, form.cleaned_data["email"], _site_url(request),
+                                                    ip=client_ip(request))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if sent:
+            if outcome == services.SENT:
                 messages.success(request, _("We sent a confirmation link to %(email)s. Your current address stays "
                                             "in use until you follow it.") % {"email": request.user.pending_email})
+            elif outcome == services.HELD:
+                messages.error(request, _(HELD_MESSAGE))
             else:
                 messages.error(request, _("We could not send the e-mail. Use “Send the link again” later."))
             return redirect("accounts:settings")
@@ -267,7 +261,7 @@ def change_email(request):
 
 
 @customer_required
-@require_POST
+@post_only("accounts:settings")
 def cancel_email_change(request):
     services.cancel_email_change(request.user)
     messages.success(request, _("The e-mail change is cancelled."))
@@ -308,7 +302,7 @@ def address_form(request, address_id=None):
 
 
 @customer_required
-@require_POST
+@post_only(lambda request, address_id: reverse("accounts:settings") + "#addresses")
 def address_delete(request, address_id):
     try:
         services.delete_address(request.user, address_id)
@@ -319,7 +313,7 @@ def address_delete(request, address_id):
 
 
 @customer_required
-@require_POST
+@post_only(lambda request, address_id: reverse("accounts:settings") + "#addresses")
 def address_default(request, address_id):
     try:
         services.set_default_address(request.user, address_id)

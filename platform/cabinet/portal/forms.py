@@ -92,11 +92,26 @@ def contrast_check(name: str) -> dict[str, object]:
             "aria-describedby": f"contrast-{name}"}
 
 
+def _country_choices():
+    from django.conf import settings
+
+    from cabinet.accounts.identifiers import country_choices
+
+    choices = country_choices()
+    default = dict(choices).get(settings.DEFAULT_COUNTRY, settings.DEFAULT_COUNTRY)
+    return [("", _("Platform default (%(country)s)") % {"country": default}), *choices]
+
+
 class BrandingForm(forms.ModelForm):
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=_country_choices,
+        help_text=_("Phone numbers of this country may be typed without the country code and are shown in its "
+                    "national format."))
+
     class Meta:
         model = Branding
         fields = ["portal_name", "logo", "favicon", "primary_color", "accent_color", "welcome_text", "terms_text",
-                  "contact_addresses", "contact_phones", "working_hours", "messenger_links"]
+                  "contact_addresses", "contact_phones", "working_hours", "messenger_links", "country"]
         widgets = {
             "primary_color": ColourInput(attrs={"data-preview": "--brand", **contrast_check("primary_color")}),
             "accent_color": ColourInput(attrs={"data-preview": "--accent", **contrast_check("accent_color")}),

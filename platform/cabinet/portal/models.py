@@ -39,6 +39,9 @@ class Branding(models.Model):
     working_hours = models.TextField(_("working hours"), blank=True, max_length=500)
     messenger_links = models.TextField(_("messenger links"), blank=True, max_length=1000,
                                        help_text=_("One link per line, e.g. https://t.me/yourbusiness"))
+    # ISO 3166 code; empty: the platform's DEFAULT_COUNTRY. Phones of this country may be typed without the
+    # country code and are shown in its national format.
+    country = models.CharField(_("country"), max_length=2, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
@@ -81,6 +84,10 @@ class StaffInvite(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at <= timezone.now()
 
 
 class IdempotencyRecord(models.Model):

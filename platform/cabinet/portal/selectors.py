@@ -74,6 +74,7 @@ def _branding_dict(branding: Branding) -> dict[str, Any]:
         "phones": lines(branding.contact_phones),
         "working_hours": branding.working_hours,
         "messenger_links": lines(branding.messenger_links),
+        "country": branding.country,
         "updated": branding.updated_at.timestamp(),
     }
 
@@ -126,13 +127,18 @@ def staff_members():
             .annotate(role_order=order).order_by("-is_active", "role_order", "full_name", "email"))
 
 
-def pending_invites():
+def open_invites():
+    """Invitations neither accepted nor withdrawn, newest first: pending ones and, marked by `is_pending`,
+    expired ones of the last 30 days (the owner may resend or withdraw them)."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from .models import StaffInvite
 
     return (StaffInvite.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True,
-                                       expires_at__gt=timezone.now()).select_related("invited_by"))
+                                       expires_at__gt=timezone.now() - timedelta(days=30))
+            .select_related("invited_by").order_by("-created_at"))
 
 
 def search_customers(query: str = ""):

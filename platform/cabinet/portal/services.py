@@ -197,9 +197,30 @@ def _account_with_email(email: str):
     return _user_model().objects.filter(email__iexact=email).first()
 
 
-def invite_staff(*, email: str, role: str, invited_by, accept_url: Callable[[str], str]) -> StaffInvite:
+def _send_invite_link(invite: StaffInvite, accept_url: Callable[[str], str], now=None) -> str:
+    """Gives `invite` a new secret (an earlier link of it stops working) valid for INVITE_LIFETIME from `now`,
+    and mails the link once the transaction commits. Returns the link."""
+    raw = secrets.token_urlsafe(32)
+    now = now or timezone.now()
+    invite.token_hash, invite.expires_at = StaffInvite.hash(raw), now + INVITE_LIFETIME
+    invite.save(update_fields=["token_hash", "expires_at"])
+    link = accept_url(raw)
+    portal_name = ensure_portal_initialised().portal_name
+    inviter = invite.invited_by.display_name if invite.invited_by else portal_name
+    subject = _("You are invited to manage %(portal)s") % {"portal": portal_name}
+    body = _("%(inviter)s invites you to join %(portal)s as %(role)s.\n\n"
+             "Open this link to choose your password and sign in (it works once, for 7 days):\n"
+             "%(link)s\n\nIf you did not expect this e-mail, ignore it.") % {
+        "inviter": inviter, "portal": portal_name, "role": invite.get_role_display(), "link": link}
+    email = invite.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return link
+
+
+def invite_staff(*, email: str, role: str, invited_by, accept_url: Callable[[str], str]) -> tuple[StaffInvite, str]:
     """Invites a future staff member by e-mail. `accept_url(raw_token)` makes the absolute link on this
-    tenant's host. A pending invitation of the same address is replaced (its link stops working)."""
+    tenant's host. A pending invitation of the same address is replaced (its link stops working). Returns the
+    invitation and its link, which the owner may copy once (only the secret's hash is kept)."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -215,23 +236,29 @@ def invite_staff(*, email: str, role: str, invited_by, accept_url: Callable[[str
             message = _("%(email)s is registered as a customer of this portal. Staff need their own "
                         "address: invite another e-mail.")
         raise ValidationError({"email": [message % {"email": email}]})
-    raw = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
         StaffInvite.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
                                    ).update(revoked_at=now)
         invite = StaffInvite.objects.create(email=email, role=role, invited_by=invited_by, created_at=now,
-                                            token_hash=StaffInvite.hash(raw), expires_at=now + INVITE_LIFETIME)
-        link = accept_url(raw)
-        portal_name = ensure_portal_initialised().portal_name
-        inviter = invited_by.display_name if invited_by else portal_name
-        subject = _("You are invited to manage %(portal)s") % {"portal": portal_name}
-        body = _("%(inviter)s invites you to join %(portal)s as %(role)s.\n\n"
-                 "Open this link to choose your password and sign in (it works once, for 7 days):\n"
-                 "%(link)s\n\nIf you did not expect this e-mail, ignore it.") % {
-            "inviter": inviter, "portal": portal_name, "role": invite.get_role_display(), "link": link}
-        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
-    return invite
+                                            token_hash=StaffInvite.hash(secrets.token_urlsafe(32)),
+                                            expires_at=now + INVITE_LIFETIME)
+        link = _send_invite_link(invite, accept_url, now)
+    return invite, link
+
+
+def resend_invite(invite_id: int, *, accept_url: Callable[[str], str]) -> tuple[StaffInvite, str]:
+    """Mails an invitation again with a new link valid for 7 more days (the old link stops working); an
+    expired invitation comes back to life this way. Accepted and withdrawn ones cannot be resent."""
+    with transaction.atomic():
+        invite = StaffInvite.objects.select_for_update().filter(pk=invite_id).first()
+        if invite is None or invite.accepted_at is not None or invite.revoked_at is not None:
+            raise ValidationError(_("This invitation was accepted or withdrawn; send a new one instead."))
+        if _account_with_email(invite.email) is not None:
+            raise ValidationError(_("An account with %(email)s exists here now; no invitation is needed.")
+                                  % {"email": invite.email})
+        link = _send_invite_link(invite, accept_url)
+    return invite, link
 
 
 def accept_invite(raw: str, *, full_name: str, password: str) -> Any:
@@ -254,8 +281,9 @@ def accept_invite(raw: str, *, full_name: str, password: str) -> Any:
 
 
 def revoke_invite(invite_id: int) -> StaffInvite:
+    """Withdraws an invitation that was not accepted (pending or expired): its link says so from now on."""
     invite = StaffInvite.objects.filter(pk=invite_id).first()
-    if invite is None or not invite.is_pending:
+    if invite is None or invite.accepted_at is not None or invite.revoked_at is not None:
         raise ValidationError(_("This invitation is no longer pending."))
     invite.revoked_at = timezone.now()
     invite.save(update_fields=["revoked_at"])

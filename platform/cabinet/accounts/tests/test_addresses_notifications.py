@@ -65,7 +65,7 @@ def test_the_database_refuses_two_defaults(alpha, me):
     ({"line1": ""}, "line1", "This field is required."),
     ({"line1": "   "}, "line1", "This field is required."),
     ({"city": ""}, "city", "This field is required."),
-    ({"phone": "12 34"}, "phone", "Start the number with +"),
+    ({"phone": "12 34"}, "phone", "Enter a valid phone number"),
     ({"postcode": "x" * 21}, "postcode", "at most 20 characters"),
 ])
 def test_bad_addresses_are_refused(alpha, me, client, change, field, message):
@@ -88,11 +88,14 @@ def test_someone_elses_address_cannot_be_seen_edited_deleted_or_made_default(alp
     assert kept.line1 == "1 Main St"
 
 
-def test_address_actions_need_post(alpha, me, client):
+def test_address_actions_opened_directly_lead_back_and_change_nothing(alpha, me, client):
     client.post("/me/addresses/new/", HOME)
     (address,) = _addresses(alpha, me)
-    assert client.get(f"/me/addresses/{address.pk}/delete/").status_code == 405
-    assert client.get(f"/me/addresses/{address.pk}/default/").status_code == 405
+    for action in ("delete", "default"):
+        response = client.get(f"/me/addresses/{address.pk}/{action}/")
+        assert response.status_code == 302 and response["Location"] == "/me/#addresses"
+    assert client.put(f"/me/addresses/{address.pk}/delete/").status_code == 405
+    assert _addresses(alpha, me) == [address]
 
 
 def test_notification_defaults_are_email_on_and_the_grid_saves(alpha, me, client):

@@ -2,37 +2,61 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory, override_settings
 
-from cabinet.accounts.identifiers import canonical_identifier, normalise_phone
+from cabinet.accounts.identifiers import canonical_identifier, format_phone, normalise_phone, phone_example
 from cabinet.accounts.throttling import client_ip
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("+380501234567", "+380501234567"),
-    ("+380 50 123 45 67", "+380501234567"),
-    ("+38 (050) 123-45-67", "+380501234567"),
-    ("00380501234567", "+380501234567"),
-    ("+1 415.555.2671", "+14155552671"),
-    ("  +7 912 345 67 89 ", "+79123456789"),
+@pytest.mark.parametrize(("raw", "country", "expected"), [
+    ("+380501234567", "RU", "+380501234567"),
+    ("+380 50 123 45 67", "RU", "+380501234567"),
+    ("+38 (050) 123-45-67", "RU", "+380501234567"),
+    ("00380501234567", "RU", "+380501234567"),
+    ("+1 415.555.2671", "RU", "+14155552671"),
+    ("  +7 912 345 67 89 ", "UA", "+79123456789"),
+    # the business's own country may be written the national way
+    ("8 (912) 345-67-89", "RU", "+79123456789"),
+    ("912 345 67 89", "RU", "+79123456789"),
+    ("050 123 45 67", "UA", "+380501234567"),
+    ("0301234567", "DE", "+49301234567"),
+    # a trunk prefix after the country code is dropped
+    ("+7 8 912 345 67 89", "RU", "+79123456789"),
 ])
-def test_phone_numbers_are_normalised_to_e164(raw, expected):
-    assert normalise_phone(raw) == expected
+def test_phone_numbers_are_read_for_the_country_and_kept_in_e164(raw, country, expected):
+    assert normalise_phone(raw, country) == expected
 
 
-@pytest.mark.parametrize(("raw", "code"), [
-    ("0501234567", "no_country_code"),
-    ("380501234567", "no_country_code"),
-    ("+12345", "invalid_phone"),
-    ("+1234567890123456", "invalid_phone"),
-    ("+38050abc4567", "invalid_phone"),
-    ("call me", "invalid_phone"),
-    ("+0501234567", "invalid_phone"),
-    ("", "invalid_phone"),
+@pytest.mark.parametrize(("raw", "country"), [
+    ("0501234567", "RU"),  # a Ukrainian national number means nothing in Russia
+    ("380501234567", "RU"),
+    ("8 912 345 67 89", "UA"),
+    ("+12345", "RU"),
+    ("+12345678", "RU"),  # passed the old "+ and 8–15 digits" rule; no such number exists
+    ("+1 123 456 7890", "RU"),
+    ("+1234567890123456", "RU"),
+    ("+38050abc4567", "RU"),
+    ("call me", "RU"),
+    ("+0501234567", "RU"),
+    ("", "RU"),
+    ("+" + "1" * 60, "RU"),
 ])
-def test_garbage_phone_numbers_are_refused_with_a_message(raw, code):
+def test_invalid_phone_numbers_are_refused_with_a_message_naming_an_example(raw, country):
     with pytest.raises(ValidationError) as caught:
-        normalise_phone(raw)
-    assert caught.value.code == code
-    assert caught.value.messages[0]
+        normalise_phone(raw, country)
+    assert caught.value.code == "invalid_phone"
+    assert phone_example(country) in caught.value.messages[0]
+
+
+@pytest.mark.parametrize(("stored", "country", "shown"), [
+    ("+79123456789", "RU", "8 (912) 345-67-89"),
+    ("+380501234567", "RU", "+380 50 123 4567"),
+    ("+380501234567", "UA", "050 123 4567"),
+    ("+79123456789", "UA", "+7 912 345-67-89"),
+    ("+12345678", "RU", "+12345678"),  # an old number libphonenumber does not know is shown as stored
+    ("", "RU", ""),
+    (None, "RU", ""),
+])
+def test_numbers_are_shown_national_at_home_and_international_otherwise(stored, country, shown):
+    assert format_phone(stored, country) == shown
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

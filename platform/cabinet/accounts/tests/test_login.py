@@ -125,7 +125,8 @@ def test_the_staff_login_still_refuses_customers(alpha, alpha_customer):
 def test_logout_needs_a_post_and_ends_the_session(alpha, alpha_customer):
     client = client_for("alpha.localhost")
     _login(client, "customer@alpha.test")
-    assert client.get("/logout/").status_code == 405
+    confirm = client.get("/logout/")  # opened directly: asks, signs nobody out
+    assert confirm.status_code == 200 and "Sign out?" in confirm.content.decode()
     assert _signed_in_as(client) is not None
     response = client.post("/logout/")
     assert response.status_code == 302 and _signed_in_as(client) is None

@@ -37,7 +37,7 @@ def upload(text, name="numbers.csv", encoding="utf-8"):
 
 def test_list_search_and_pages(owner_client, alpha, people):
     page = owner_client.get("/manage/customers/").content.decode()
-    assert "Anna Petrova" in page and "TAKEN-1" in page and "+380501234567" in page
+    assert "Anna Petrova" in page and "TAKEN-1" in page and "+380 50 123 4567" in page
     assert "owner@alpha.test" not in page  # staff are not customers
     found = owner_client.get("/manage/customers/", {"q": "taken"}).content.decode()
     assert "Anna Petrova" in found and "Petro Phone" not in found
@@ -207,3 +207,32 @@ def test_every_problem_of_a_row_is_listed(owner_client, alpha, people):
     page = response.content.decode()
     assert page.count('<ul class="row-problems">') == 2 and "The number must not contain spaces." in page
     assert numbers(alpha) == {("anna@example.com", "TAKEN-1", "contract")}
+
+
+def test_the_import_page_opened_directly_explains_the_file(owner_client):
+    response = owner_client.get("/manage/customers/import/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "How to prepare the file" in page and "email,number,kind" in page and 'enctype="multipart/form-data"' in page
+    sample = owner_client.get("/manage/customers/import/sample.csv")
+    assert sample["Content-Type"].startswith("text/csv") and "attachment" in sample["Content-Disposition"]
+    assert sample.content.decode().splitlines()[0] == "email,number,kind"
+    customers = owner_client.get("/manage/customers/").content.decode()
+    assert 'href="/manage/customers/import/"' in customers
+
+
+def test_the_sample_file_imports_cleanly_when_its_customers_exist(owner_client, alpha):
+    with tenant_context(alpha):
+        User = get_user_model()
+        User.objects.create_user("anna@example.com", None, full_name="Anna Sample")
+        User.objects.create(phone="+380501234567", full_name="Petro Sample")
+    sample = owner_client.get("/manage/customers/import/sample.csv").content
+    response = owner_client.post("/manage/customers/import/", {"file": upload(sample.decode())})
+    assert response.status_code == 200 and "Attached 2 numbers" in response.content.decode()
+
+
+def test_a_number_removal_opened_directly_changes_nothing(owner_client, alpha, people):
+    before = numbers(alpha)
+    response = owner_client.get("/manage/customers/numbers/1/remove/")
+    assert response.status_code == 302 and response["Location"] == "/manage/customers/"
+    assert numbers(alpha) == before

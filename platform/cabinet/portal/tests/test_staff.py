@@ -234,3 +234,89 @@ def test_alpha_staff_session_opens_nothing_on_bravo(owner_client, alpha):
     for name in (*SECTIONS, "portal:manage"):
         response = bravo.get(reverse(name))
         assert response.status_code == 302 and "/manage/login/" in response["Location"]
+
+
+def _fresh_link(page: str) -> str:
+    import re
+
+    found = re.search(r'id="invite-link" type="text" readonly value="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+def test_the_invitation_link_is_shown_once_to_copy(owner_client, send_invite):
+    response = send_invite(owner_client, "copy.me@example.com")
+    page = owner_client.get(response["Location"]).content.decode()
+    link = _fresh_link(page)
+    assert link == _link_from_mail(mail.outbox[0]) and 'data-copy="invite-link"' in page
+    assert 'id="invite-link"' not in owner_client.get("/manage/staff/").content.decode()  # once only
+    path = link.removeprefix("http://alpha.localhost")
+    assert host_client("alpha.localhost").get(path).status_code == 200
+
+
+def test_resending_mails_a_new_link_and_the_old_one_stops_working(owner_client, alpha, send_invite,
+                                                                  django_capture_on_commit_callbacks):
+    send_invite(owner_client, "again@example.com")
+    old = _link_from_mail(mail.outbox[0]).removeprefix("http://alpha.localhost")
+    with tenant_context(alpha):
+        invite = StaffInvite.objects.get(email="again@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(f"/manage/staff/invites/{invite.pk}/resend/")
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["again@example.com"]
+    new = _link_from_mail(mail.outbox[1])
+    assert _fresh_link(owner_client.get("/manage/staff/").content.decode()) == new
+    stale = host_client("alpha.localhost").get(old)
+    assert stale.status_code == 404 and b"cannot be used" in stale.content
+    assert host_client("alpha.localhost").get(new.removeprefix("http://alpha.localhost")).status_code == 200
+
+
+def test_expired_invitations_are_shown_as_such_and_can_be_sent_again_or_withdrawn(owner_client, alpha, send_invite,
+                                                                                  django_capture_on_commit_callbacks):
+    send_invite(owner_client, "late@example.com")
+    send_invite(owner_client, "later@example.com")
+    with tenant_context(alpha):
+        StaffInvite.objects.update(expires_at=timezone.now() - timedelta(hours=1))
+        late, later = (StaffInvite.objects.get(email=e) for e in ("late@example.com", "later@example.com"))
+    page = owner_client.get("/manage/staff/").content.decode()
+    assert page.count(">expired<") == 2 and "Send a new link" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"/manage/staff/invites/{late.pk}/resend/")
+    revived = _link_from_mail(mail.outbox[-1]).removeprefix("http://alpha.localhost")
+    assert host_client("alpha.localhost").get(revived).status_code == 200
+    assert owner_client.post(f"/manage/staff/invites/{later.pk}/revoke/").status_code == 302
+    with tenant_context(alpha):
+        late.refresh_from_db()
+        later.refresh_from_db()
+        assert late.is_pending and late.expires_at > timezone.now() + timedelta(days=6)
+        assert later.revoked_at is not None
+    owner_client.get("/manage/staff/")  # shows the message about the withdrawal
+    page = owner_client.get("/manage/staff/").content.decode()
+    assert "later@example.com" not in page and ">expired<" not in page
+
+
+def test_accepted_or_withdrawn_invitations_cannot_be_resent(owner_client, alpha, send_invite):
+    send_invite(owner_client, "gone@example.com")
+    with tenant_context(alpha):
+        invite = StaffInvite.objects.get(email="gone@example.com")
+    owner_client.post(f"/manage/staff/invites/{invite.pk}/revoke/")
+    page = owner_client.post(f"/manage/staff/invites/{invite.pk}/resend/", follow=True).content.decode()
+    assert "accepted or withdrawn" in page
+    assert owner_client.post("/manage/staff/invites/999999/resend/", follow=True).status_code == 200
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("path", ["/manage/staff/1/role/", "/manage/staff/1/active/",
+                                  "/manage/staff/invites/1/revoke/", "/manage/staff/invites/1/resend/"])
+def test_staff_actions_opened_directly_lead_to_the_staff_page(owner_client, path):
+    response = owner_client.get(path)
+    assert response.status_code == 302 and response["Location"] == "/manage/staff/"
+
+
+def test_only_the_owner_resends_invitations(role_client, owner_client, alpha, send_invite):
+    send_invite(owner_client, "someone@example.com")
+    with tenant_context(alpha):
+        invite = StaffInvite.objects.get()
+    manager = role_client("manager")
+    assert manager.post(f"/manage/staff/invites/{invite.pk}/resend/").status_code == 403
+    assert len(mail.outbox) == 1

@@ -1,4 +1,5 @@
-"""Writes about accounts: sign-in links, registration, profile, addresses, notification choices, deletion."""
+"""Writes about accounts: sign-in links, e-mail confirmation, registration, profile, addresses, notification
+choices, deletion."""
 
 from __future__ import annotations
 
@@ -20,8 +21,16 @@ from django.utils.translation import gettext as _
 from cabinet import registry
 from cabinet.mail import render_mail
 
-from . import selectors, tokens
-from .models import AccountNumber, DeliveryAddress, LoginToken, NotificationPreference, User
+from .. import selectors, throttling, tokens
+from ..models import (
+    AccountNumber,
+    DeliveryAddress,
+    LoginToken,
+    MailRequest,
+    NotificationPreference,
+    SignInAttempt,
+    User,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +49,8 @@ def issue_login_token(user: User, lifetime: timedelta = LOGIN_TOKEN_LIFETIME) ->
 def redeem_login_token(raw: str) -> User | None:
     """The user the token was issued to, once; None for an unknown, used or expired token."""
     token = (LoginToken.objects.select_for_update().select_related("user")
-             .filter(token_hash=LoginToken.hash(raw), used_at__isnull=True, expires_at__gt=timezone.now())
+             .filter(token_hash=LoginToken.hash(raw), purpose=LoginToken.Purpose.SIGN_IN, used_at__isnull=True,
+                     expires_at__gt=timezone.now())
              .first())
     if token is None or not token.user.is_active:
         return None
@@ -63,16 +73,24 @@ def _send(template: str, to: str, context: dict[str, Any], language: str = "") -
     return True
 
 
-def send_email_verification(user: User, site_url: str, address: str | None = None) -> bool:
-    """Mails a single-use confirmation link for `address` (the pending new e-mail, else the current one)."""
+SENT, HELD, FAILED = "sent", "held", "failed"
+
+
+def send_email_verification(user: User, site_url: str, address: str | None = None, *, ip: str | None = None) -> str:
+    """Mails a single-use confirmation link for `address` (the pending new e-mail, else the current one):
+    SENT, HELD (the hourly limit per account or per client address `ip` is reached; nothing was sent) or
+    FAILED (no address, or the mail server refused)."""
     address = address or user.pending_email or user.email
     if not address:
-        return False
+        return FAILED
+    if not throttling.reserve_mail(MailRequest.Kind.CONFIRMATION, user=user, ip=ip):
+        return HELD
     token = tokens.make_email_verification_token(user, address)
     link = site_url.rstrip("/") + reverse("accounts:verify-email", args=[token])
-    return _send("verify_email", address, {"user": user, "link": link, "address": address,
+    sent = _send("verify_email", address, {"user": user, "link": link, "address": address,
                                            "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400},
                  user.language)
+    return SENT if sent else FAILED
 
 
 @transaction.atomic
@@ -156,27 +174,21 @@ def set_language(user: User, language: str) -> None:
         user.save(update_fields=["language"])
 
 
-def request_email_change(user: User, new_email: str, site_url: str) -> bool:
+def request_email_change(user: User, new_email: str, site_url: str, *, ip: str | None = None) -> str:
     """Keeps `new_email` as pending and mails it a confirmation link; the current address stays in use
-    until the link is followed. Returns whether the mail went out."""
+    until the link is followed. Returns what became of the mail (see `send_email_verification`)."""
     new_email = new_email.strip().lower()
     if user.email and user.email.lower() == new_email:
         raise ValidationError({"email": _("This is already your e-mail address.")})
     _check_contacts_free(new_email, None, user=user)
     user.pending_email = new_email
     user.save(update_fields=["pending_email"])
-    return send_email_verification(user, site_url, new_email)
+    return send_email_verification(user, site_url, new_email, ip=ip)
 
 
 def cancel_email_change(user: User) -> None:
     user.pending_email = ""
     user.save(update_fields=["pending_email"])
-
-
-def password_changed(user: User) -> None:
-    """Tells the account's e-mail that the password changed (nothing to tell a phone-only account)."""
-    if user.email:
-        _send("password_changed", user.email, {"user": user}, user.language)
 
 
 # --- delivery addresses -----------------------------------------------------------------------------------
@@ -259,12 +271,8 @@ def delete_account(user: User) -> None:
     if user.is_business_staff or user.is_staff or user.is_superuser:
         raise ValidationError(_("Staff accounts cannot be deleted here. The owner manages staff in the manage "
                                 "area; the owner's account is deleted with the business."), code="staff")
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        identifiers = [name for name in (user.email and user.email.lower(), user.phone) if name]
-        identifiers += [n.lower() for n in AccountNumber.objects.filter(user=user).values_list("number", flat=True)]
         for module in registry.modules().values():
             if module.erase_personal_data:
                 import_string(module.erase_personal_data)(user)
@@ -272,8 +280,9 @@ def delete_account(user: User) -> None:
         NotificationPreference.objects.filter(user=user).delete()
         AccountNumber.objects.filter(user=user).delete()
         LoginToken.objects.filter(user=user).delete()
-        for model in (AccessAttempt, AccessFailureLog, AccessLog):
-            model.objects.filter(username__in=identifiers).delete()
+        # addresses and devices it signed in from; the history of staff actions stays, without personal data
+        SignInAttempt.objects.filter(user=user).delete()
+        user.password_change_required = False
         user.full_name = DELETED_NAME
         user.email = user.phone = None
         user.pending_email = ""
@@ -282,16 +291,3 @@ def delete_account(user: User) -> None:
         user.is_active = False
         user.set_unusable_password()
         user.save()
-
-
-def password_reset_completed(user: User) -> None:
-    """A reset link reached the inbox, so the address is proven; earlier failed sign-ins are forgiven."""
-    from axes.utils import reset as reset_failed_attempts
-
-    if user.email and user.email_verified_at is None:
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
-    for identifier in (user.email and user.email.lower(), user.phone):
-        if identifier:
-            reset_failed_attempts(username=identifier)
-    password_changed(user)
