@@ -37,6 +37,7 @@ INTENDED: list[tuple[tuple[str, ...], str]] = [
     (("New", f"support request{CTX}New"), "uk «Нове» fits both the order and the request (neuter); ru tells them apart"),
     (("Goods", "Product"), "the kind of a catalog item beside «Услуга»: «Товар» is both the kind and the product"),
     (("Products", f"many items{CTX}Goods"), "the catalog's products and the goods of an order: «Товары» / «Товари»"),
+    (("no", "none"), "ru: a yes/no value and a missing e-mail or phone both read «нет» (uk tells them apart)"),
     (("Your first name", "Your name"), "signup asks the first name beside the last name: «Ваше имя» / «Ваше ім’я» is both"),
     (("Add", "Upload"), "uk: a document is uploaded with «Додати», so it is not read as «Завантажити» (download)"),
 ]
