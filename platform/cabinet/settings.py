@@ -90,6 +90,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
     "cabinet.health.HealthCheckMiddleware",
+    # gzip for text answers, the static CSS and JS below included (docs/decisions.md: compression and BREACH)
+    "cabinet.compression.TextGZipMiddleware",
     # Static files are the same on every host: served before tenant routing, with no query.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
