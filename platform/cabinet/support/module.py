@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
+from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, ModuleSetting, NavEntry
 
 # Stored as the business's own text (it edits them); verticals set their own in verticals/registry.py.
 DEFAULT_TOPICS = "General question\nBilling and payment\nTechnical problem\nComplaint\nSuggestion"
@@ -15,7 +15,10 @@ MODULE = Module(
     api_urls="cabinet.support.api_urls",
     dashboard_card="cabinet.support.cards.dashboard_card",
     nav=(NavEntry(_("Support"), "list", icon="chat"),),
-    manage_nav=(ManageEntry(_("Requests"), "queue", roles=("owner", "manager", "operator"), icon="chat"),),
+    manage_nav=(ManageEntry(_("Requests"), "queue", roles=("owner", "manager", "operator"), icon="chat", group="service"),),
+    manage_card=ManageCard("cabinet.support.cards.manage_card", roles=("owner", "manager", "operator")),
+    checklist=(ChecklistItem("first-reply", _("Answer a customer's request"), "queue",
+                             roles=("owner", "manager", "operator"), done="cabinet.support.selectors.has_staff_reply"),),
     settings=(
         ModuleSetting("topics", _("Request topics"), kind="text",
                       default=DEFAULT_TOPICS,
