@@ -4,6 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.news_list, name="list"),
-    path("<slug:slug>/", views.article_detail, name="detail"),
-    path("<slug:slug>/image/", views.article_image, name="image"),
+    path("<str:slug>/", views.article_detail, name="detail"),
+    path("<str:slug>/image/", views.article_image, name="image"),
 ]
