@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cabinet.accounts.selectors import find_customer
@@ -18,8 +19,9 @@ class UploadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=Document._meta.get_field("title").max_length)
     category = forms.ChoiceField(label=_("Category"), choices=Document.Category.choices)
     file = forms.FileField(
-        label=_("File"), help_text=_("PDF, image or office document, up to %(mb)s MB.") % {
-            "mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        # Formatted when shown, in the reader's language (a lazy string formatted here would be English).
+        label=_("File"), help_text=lazy(lambda: _("PDF, image or office document, up to %(mb)s MB.") % {
+            "mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
 
     def clean_customer(self):
