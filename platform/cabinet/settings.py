@@ -229,6 +229,9 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@kabinet.local")
 
 WAGTAIL_SITE_NAME = "Kabinet"
+# The admin would ask releases.wagtail.io for new versions from every editor's browser: a third-party call
+# our pages never make (and a console error where that host is out of reach). Upgrades are ours to plan.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_LOGIN_URL = "/manage/login/"
 WAGTAILADMIN_BASE_URL = f"{PLATFORM_URL_SCHEME}://{PLATFORM_DOMAIN}"
 
