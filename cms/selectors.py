@@ -58,6 +58,16 @@ def news_summary(user) -> NewsSummary:
                        latest_slug=latest["slug"] if latest else "")
 
 
+def article_figures() -> dict[str, int]:
+    """Published articles and drafts, for the owner's overview: one query."""
+    return ArticlePage.objects.aggregate(published=Count("pk", filter=Q(live=True)),
+                                        drafts=Count("pk", filter=Q(live=False)))
+
+
+def has_live_articles() -> bool:
+    return ArticlePage.objects.live().exists()
+
+
 def personal_data(user) -> dict:
     """For "Export my data": when the customer last opened the news."""
     visit = NewsVisit.objects.filter(user=user).first()

@@ -6,7 +6,7 @@ import json
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import get_language
@@ -16,6 +16,9 @@ from PIL import Image, ImageDraw, ImageFont
 from cabinet.portal.colours import text_colour_on
 
 ICON_SIZES = (192, 512)
+FAVICON_SIZE = 48
+# The platform host's own icon (it has no branding): the platform's colour and initial.
+PLATFORM_ICON = {"portal_name": "Kabinet", "primary_color": "#1f5eff", "logo_url": "", "updated": 1}
 OFFLINE_URL = "/offline/"
 
 
@@ -78,6 +81,24 @@ def icon(request, size: int):
     return response
 
 
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for on every host: the business's own favicon when it
+    uploaded one, else an icon drawn from its branding (the platform's on the platform host)."""
+    portal = getattr(request, "portal", None)
+    branding = portal.branding if portal is not None else PLATFORM_ICON
+    if branding.get("favicon_url"):
+        return redirect(branding["favicon_url"])
+    key = f"favicon:{int(branding['updated'])}"  # the cache key function adds the schema
+    png = cache.get(key)
+    if png is None:
+        png = draw_icon(FAVICON_SIZE, branding)
+        cache.set(key, png, 24 * 3600)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def draw_icon(size: int, branding: dict) -> bytes:
     """The tenant's logo on its brand colour, or the first letter of its name when there is no logo.
     Content stays inside the central 80 % so the icon survives maskable cropping."""
@@ -101,6 +122,8 @@ def draw_icon(size: int, branding: dict) -> bytes:
 
 
 def _open_logo(branding: dict):
+    if not branding.get("logo_url"):
+        return None  # no query: the platform host has no branding table
     from cabinet.portal.models import Branding
 
     row = Branding.objects.filter(pk=1).only("logo").first()

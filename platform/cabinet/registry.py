@@ -17,10 +17,21 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string, module_has_submodule
+from django.utils.translation import gettext_lazy as _
 
 Text = str | Promise  # plain or lazily translated
 
 STAFF_ROLES = ("owner", "manager", "operator", "editor")
+
+# Areas of the manage area's navigation, in their order there. A manage entry names its area; an unknown
+# one is refused at start, so a new module cannot invent a group the navigation does not show.
+MANAGE_GROUPS: dict[str, Text] = {
+    "customers": _("Customers"),
+    "sales": _("Sales"),
+    "service": _("Service"),
+    "content": _("Content"),
+    "settings": _("Settings"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,17 @@ class NavEntry:
     # Other pages of the module that count as this entry in the header ("*": every page no entry names).
     # A module with one entry owns all its pages.
     current_for: tuple[str, ...] = ()
+    # Dotted path of callable(request) -> NavBadge | None: a count shown beside the link (the cart's items).
+    # It runs on every portal page, so it must cost at most one query.
+    badge: str = ""
+
+
+@dataclass(frozen=True)
+class NavBadge:
+    """A short count beside a navigation link, with the words a screen reader says instead."""
+
+    value: str
+    label: Text
 
 
 @dataclass(frozen=True)
@@ -44,6 +66,8 @@ class ManageEntry:
     url_name: str
     roles: tuple[str, ...] = ("owner", "manager")
     icon: str = ""
+    # The area of the navigation it sits in: a key of MANAGE_GROUPS.
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +101,29 @@ class DashboardCard:
 
 
 @dataclass(frozen=True)
+class ManageCard:
+    """A module's card on the owner's overview: `maker` is the dotted path of callable(request) ->
+    DashboardCard | None (one or two queries), shown only to the staff `roles` (the owner sees every card)."""
+
+    maker: str
+    roles: tuple[str, ...] = ("owner", "manager")
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """A step of the overview's setup checklist. `done` is the dotted path of callable() -> bool, asked in the
+    current schema (one cheap query), so the item ticks itself. `url_name` is reversed inside the module's
+    manage namespace (the core's items give a full name)."""
+
+    key: str
+    label: Text
+    url_name: str
+    done: str
+    roles: tuple[str, ...] = ("owner", "manager")
+    help_text: Text = ""
+
+
+@dataclass(frozen=True)
 class Module:
     key: str
     title: Text
@@ -100,6 +147,9 @@ class Module:
     erase_personal_data: str = ""
     # callable(vertical) -> None: demo content of a demo tenant (runs in its schema, after demo customers).
     demo_content: str = ""
+    # The module's card on the owner's overview, and its steps of the setup checklist.
+    manage_card: ManageCard | None = None
+    checklist: tuple[ChecklistItem, ...] = ()
     order: int = 100
 
     @property
@@ -111,6 +161,10 @@ class Module:
 
     def card_maker(self) -> Callable[..., DashboardCard | None] | None:
         return import_string(self.dashboard_card) if self.dashboard_card else None
+
+    def manage_url(self, url_name: str) -> str:
+        """The full URL name of one of the module's manage pages."""
+        return f"{self.key}-manage:{url_name}"
 
 
 @functools.cache
@@ -126,6 +180,8 @@ def _collect() -> dict[str, Module]:
             raise ImproperlyConfigured(f"Module key {declared.key!r} is declared twice")
         found[declared.key] = declared
     _check_dependencies(found)
+    for module in found.values():
+        check_declarations(module)
     return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
 
 
@@ -143,6 +199,56 @@ def _check_dependencies(found: dict[str, Module]) -> None:
 
     for key in found:
         visit(key, ())
+
+
+def check_manage_entries(entries: tuple[ManageEntry, ...], owner: str) -> None:
+    """Each entry names a known area of the navigation and known staff roles."""
+    for entry in entries:
+        if entry.group not in MANAGE_GROUPS:
+            raise ImproperlyConfigured(
+                f"Manage entry {entry.url_name!r} of {owner} has group {entry.group!r}; "
+                f"declare one of {', '.join(MANAGE_GROUPS)}")
+        _check_roles(entry.roles, f"manage entry {entry.url_name!r} of {owner}")
+
+
+def check_checklist(items: tuple[ChecklistItem, ...], owner: str) -> None:
+    keys = [item.key for item in items]
+    if len(set(keys)) != len(keys):
+        raise ImproperlyConfigured(f"Checklist items of {owner} repeat a key: {keys}")
+    for item in items:
+        _check_roles(item.roles, f"checklist item {item.key!r} of {owner}")
+        _check_callable(item.done, f"checklist item {item.key!r} of {owner}")
+
+
+def check_manage_card(card: ManageCard, owner: str) -> None:
+    _check_roles(card.roles, f"the overview card of {owner}")
+    _check_callable(card.maker, f"the overview card of {owner}")
+
+
+def check_declarations(module: Module) -> None:
+    """The extension points of one module resolve: groups and roles are known, dotted paths import."""
+    check_manage_entries(module.manage_nav, f"module {module.key!r}")
+    check_checklist(module.checklist, f"module {module.key!r}")
+    if module.manage_card is not None:
+        check_manage_card(module.manage_card, f"module {module.key!r}")
+    for entry in module.nav:
+        if entry.badge:
+            _check_callable(entry.badge, f"the badge of {entry.url_name!r} of module {module.key!r}")
+
+
+def _check_roles(roles: tuple[str, ...], what: str) -> None:
+    unknown = set(roles) - set(STAFF_ROLES)
+    if unknown or not roles:
+        raise ImproperlyConfigured(f"{what} names unknown staff roles {sorted(unknown)} (or none)")
+
+
+def _check_callable(path: str, what: str) -> None:
+    try:
+        found = import_string(path)
+    except ImportError as error:
+        raise ImproperlyConfigured(f"{what}: {path!r} cannot be imported ({error})") from error
+    if not callable(found):
+        raise ImproperlyConfigured(f"{what}: {path!r} is not callable")
 
 
 def modules() -> dict[str, Module]:

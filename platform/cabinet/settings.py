@@ -86,6 +86,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
     "cabinet.health.HealthCheckMiddleware",
+    # gzip for text answers, the static CSS and JS below included (docs/decisions.md: compression and BREACH)
+    "cabinet.compression.TextGZipMiddleware",
     # Static files are the same on every host: served before tenant routing, with no query.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
@@ -251,6 +253,9 @@ MAILBOX_DIR = Path(os.environ.get("MAILBOX_DIR", DATA_DIR / "mail"))
 LOCAL_MAILBOX_PAGE = env_bool("LOCAL_MAILBOX_PAGE", DEBUG)
 
 WAGTAIL_SITE_NAME = "Kabinet"
+# The admin would ask releases.wagtail.io for new versions from every editor's browser: a third-party call
+# our pages never make (and a console error where that host is out of reach). Upgrades are ours to plan.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_LOGIN_URL = "/manage/login/"
 WAGTAILADMIN_BASE_URL = f"{PLATFORM_URL_SCHEME}://{PLATFORM_DOMAIN}"
 # Slugs the editor makes from titles are transliterated to ASCII (cms.models.article_slug does the same on save).

@@ -23,4 +23,8 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="pwa-service-worker"),
     path("offline/", pwa.offline, name="pwa-offline"),
     path("pwa/icon-<int:size>.png", pwa.icon, name="pwa-icon"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
 ]
+
+# Rendered without a query, so it answers even when the database is down (cabinet/portal/errors.py).
+handler500 = "cabinet.portal.errors.server_error"

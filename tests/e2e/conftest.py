@@ -66,3 +66,19 @@ def screenshot():
         return path
 
     return save
+
+
+def open_menu(page) -> None:
+    """On a phone the header's links sit behind the menu button: press it, as a person would."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
+def open_manage_section(page, area: str, section: str) -> None:
+    """The manage area's sections sit in areas (Customers, Sales, ...): open the area, follow the section."""
+    open_menu(page)
+    group = page.locator("nav details.nav-group").filter(has=page.locator("summary", has_text=area))
+    if group.get_attribute("open") is None:
+        group.locator("summary").click()
+    group.get_by_role("link", name=section, exact=True).click()

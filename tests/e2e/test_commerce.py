@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from cabinet.launcher import ROOT
 from tenants import services
 from tenants.models import Tenant
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, open_menu
 
 SLUG = "e2e-shop"
 CUSTOMER = ("Iryna Koval", "iryna@green-grocer.example", "Ripe-Pears-2026", "+380671234567")
@@ -101,6 +101,7 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Hello, {CUSTOMER[0]}")
 
     # Browse: the catalog from the header, a search, the product's page with its live availability.
+    open_menu(page)
     page.locator(".header-nav").get_by_role("link", name="Catalog").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Catalog")
     expect(page.locator(".product-card")).to_have_count(2)
@@ -115,7 +116,7 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
     # One crate into the cart: no discount yet.
     page.get_by_role("button", name="Add to cart").click()
     expect(page.get_by_text("Added to your cart.")).to_be_visible()
-    page.locator(".header-nav").get_by_role("link", name="Cart").click()
+    page.locator(".header-quick").click()  # the cart stays beside the menu button on a phone
     expect(page.locator(".cart-line")).to_have_count(1)
     expect(page.locator(".cart-total")).to_have_text("Total: €12.00")
     expect(page.locator(".cart .discount")).to_have_count(0)
@@ -163,6 +164,7 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
     connection.set_schema_to_public()
 
     # My orders: the order is listed as new; the cart is empty.
+    open_menu(page)
     page.locator(".header-nav").get_by_role("link", name="My orders").click()
     row = page.locator(".item").filter(has_text=f"Order #{number}")
     expect(row).to_contain_text("New")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tenants import services
 from tenants.models import Tenant
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, open_manage_section, open_menu
 
 SLUG = "e2e-resort"
 OWNER = ("owner@e2e-resort.example", "Sunny-Beaches-2026")
@@ -58,7 +58,7 @@ def test_business_brands_portal_and_customer_signs_in_by_contract_number(
     expect(owner).to_have_url(f"{portal}/manage/")
 
     # Branding: a colour too light for text is refused with a suggestion; a good one is saved with a logo.
-    owner.get_by_role("link", name="Branding").click()
+    open_manage_section(owner, "Settings", "Branding")
     owner.get_by_label("Welcome text").fill("Sea, sun and your holiday in one place.")
     owner.locator("#id_primary_color_text, input[name=primary_color][type=text]").first.fill("#ffe680")
     owner.get_by_role("button", name="Save branding").click()
@@ -77,7 +77,7 @@ def test_business_brands_portal_and_customer_signs_in_by_contract_number(
     expect(owner.get_by_role("status").first).to_be_visible()
 
     # Modules: news is switched off; the portal's navigation loses it.
-    owner.get_by_role("link", name="Modules").click()
+    open_manage_section(owner, "Settings", "Modules")
     owner.get_by_role("button", name="Switch off News").click()
     expect(owner.locator("#module-news .badge")).to_have_text("Off")
     screenshot(owner, "portal-modules")
@@ -91,6 +91,7 @@ def test_business_brands_portal_and_customer_signs_in_by_contract_number(
     expect(guest.get_by_text("Sea, sun and your holiday in one place.")).to_be_visible()
     expect(guest.locator("footer")).to_contain_text("+380 44 123 45 67")
     expect(guest.get_by_role("link", name="News")).to_have_count(0)
+    open_menu(guest)
     guest.get_by_role("link", name="Register").first.click()
     guest.get_by_label("Your name").fill(CUSTOMER[0])
     guest.get_by_label("E-mail").fill(CUSTOMER[1])
@@ -103,10 +104,11 @@ def test_business_brands_portal_and_customer_signs_in_by_contract_number(
     guest.get_by_label(re.compile("accept the terms of use")).check()
     guest.get_by_role("button", name=re.compile("Create|Register")).click()
     expect(guest.get_by_role("heading", level=1)).to_contain_text(f"Hello, {CUSTOMER[0]}")
+    open_menu(guest)
     guest.get_by_role("button", name="Log out").click()
 
     # The business attaches a contract number to the new customer.
-    owner.get_by_role("link", name="Customers").click()
+    open_manage_section(owner, "Customers", "Customers")
     owner.get_by_label("Customer's e-mail or phone").fill(CUSTOMER[1])
     owner.get_by_role("textbox", name="Number", exact=True).fill(CONTRACT)
     owner.get_by_role("button", name="Attach").click()
@@ -122,6 +124,7 @@ def test_business_brands_portal_and_customer_signs_in_by_contract_number(
     screenshot(guest, "portal-dashboard")
 
     # Profile: a phone is added; it is kept.
+    open_menu(guest)
     guest.get_by_role("link", name="My settings").click()
     guest.get_by_label("Phone").first.fill("+380 50 765 43 21")
     guest.get_by_role("button", name=re.compile("Save")).first.click()
@@ -129,8 +132,10 @@ def test_business_brands_portal_and_customer_signs_in_by_contract_number(
     # business is in Russia (the platform default), the number Ukrainian
 
     # Russian from the header switcher: the page answers in Russian and the account remembers it.
+    open_menu(guest)
     guest.locator("header").get_by_label("Language").select_option("ru")
     expect(guest.locator("html")).to_have_attribute("lang", "ru")
+    open_menu(guest)
     expect(guest.get_by_role("link", name="Мои настройки")).to_be_visible()
     screenshot(guest, "portal-settings-ru")
     with django_db_blocker.unblock():

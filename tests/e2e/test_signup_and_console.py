@@ -63,7 +63,7 @@ def test_signup_then_suspend_and_resume(browser, live_daphne, committed, django_
 
     expect(page).to_have_url(f"{portal}/manage/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Iryna")
-    expect(page.get_by_text("Patients", exact=True)).to_be_visible()  # the clinic's wording
+    expect(page.get_by_text("New patients this week", exact=True)).to_be_visible()  # the clinic's wording
     screenshot(page, "manage")
 
     staff = browser.new_context(viewport={"width": 1100, "height": 800}).new_page()

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
+from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, ModuleSetting, NavEntry
 
 MODULE = Module(
     key="api",
@@ -11,7 +11,11 @@ MODULE = Module(
     manage_urls="cabinet.apikeys.manage_urls",
     api_urls="cabinet.apikeys.api_urls",
     nav=(NavEntry(_("API keys"), "list", icon="key"),),
-    manage_nav=(ManageEntry(_("API keys"), "list", roles=("owner", "manager"), icon="key"),),
+    manage_nav=(ManageEntry(_("API keys"), "list", roles=("owner", "manager"), icon="key", group="customers"),),
+    manage_card=ManageCard("cabinet.apikeys.cards.manage_card", roles=("owner", "manager")),
+    checklist=(ChecklistItem("first-key", _("A customer connects through the API"), "list",
+                             done="cabinet.apikeys.selectors.has_keys",
+                             help_text=_("Customers create their API keys in the portal, under “API keys”.")),),
     settings=(
         ModuleSetting("requests_per_minute", _("Requests per minute per key"), kind="int", default=120,
                       min_value=1, max_value=10000,

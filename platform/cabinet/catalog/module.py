@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
+from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, ModuleSetting, NavEntry
 
 MODULE = Module(
     key="catalog",
@@ -12,7 +12,10 @@ MODULE = Module(
     api_urls="cabinet.catalog.api_urls",
     dashboard_card="cabinet.catalog.cards.dashboard_card",
     nav=(NavEntry(_("Catalog"), "list", icon="box", login_required=False),),
-    manage_nav=(ManageEntry(_("Catalog"), "products", roles=("owner", "manager"), icon="box"),),
+    manage_nav=(ManageEntry(_("Catalog"), "products", roles=("owner", "manager"), icon="box", group="sales"),),
+    manage_card=ManageCard("cabinet.catalog.cards.manage_card", roles=("owner", "manager")),
+    checklist=(ChecklistItem("products", _("Add your products or services"), "products",
+                             done="cabinet.catalog.selectors.has_products"),),
     settings=(
         ModuleSetting("reservation_minutes", _("Hold reserved goods for (minutes)"), kind="int", default=60,
                       min_value=5, max_value=10080,

@@ -190,6 +190,15 @@ def catalog_counts(user) -> tuple[int, int]:
     return counts["products"], counts["favourites"]
 
 
+def staff_product_figures() -> dict[str, int]:
+    """Products on sale and in the catalog altogether, for the owner's overview: one query."""
+    return Product.objects.aggregate(on_sale=Count("pk", filter=Q(is_active=True)), total=Count("pk"))
+
+
+def has_products() -> bool:
+    return Product.objects.exists()
+
+
 def favourite_count(user) -> int:
     return Favourite.objects.filter(customer=user, product__is_active=True).count()
 

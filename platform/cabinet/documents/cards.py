@@ -14,3 +14,12 @@ def dashboard_card(request) -> DashboardCard:
         title=_("Documents"), value=str(total),
         detail=ngettext("%(count)s new", "%(count)s new", new) % {"count": new} if new else _("Nothing new"),
         url=reverse("documents:list"), icon="file")
+
+
+def manage_card(request) -> DashboardCard:
+    """The owner's overview: documents customers have not opened yet, out of all handed out (one query)."""
+    figures = selectors.staff_document_figures()
+    return DashboardCard(title=_("Documents not opened yet"), value=str(figures["unopened"]),
+                         detail=ngettext("%(count)s handed out in all", "%(count)s handed out in all",
+                                         figures["total"]) % {"count": figures["total"]},
+                         url=reverse("documents-manage:list"), icon="file")

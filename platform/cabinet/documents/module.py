@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ManageEntry, Module, NavEntry
+from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, NavEntry
 
 MODULE = Module(
     key="documents",
@@ -12,7 +12,10 @@ MODULE = Module(
     api_urls="cabinet.documents.api_urls",
     dashboard_card="cabinet.documents.cards.dashboard_card",
     nav=(NavEntry(_("My documents"), "list", icon="file"),),
-    manage_nav=(ManageEntry(_("Documents"), "list", roles=("owner", "manager"), icon="file"),),
+    manage_nav=(ManageEntry(_("Documents"), "list", roles=("owner", "manager"), icon="file", group="customers"),),
+    manage_card=ManageCard("cabinet.documents.cards.manage_card", roles=("owner", "manager")),
+    checklist=(ChecklistItem("first-document", _("Hand a document to a customer"), "upload",
+                             done="cabinet.documents.selectors.has_documents"),),
     personal_data="cabinet.documents.selectors.personal_data",
     erase_personal_data="cabinet.documents.services.erase_personal_data",
     order=40,

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,3 +23,13 @@ def dashboard_card(request) -> DashboardCard | None:
             url=reverse("feedback:list"), icon="star")
     return DashboardCard(title=_("Ratings given"), value=str(rated), detail=_("Thank you for your feedback"),
                          url=reverse("feedback:list"), icon="star")
+
+
+def manage_card(request) -> DashboardCard:
+    """The owner's overview: the average rating and how many there are (one query)."""
+    figures = selectors.overview()
+    average = figures["average"]
+    return DashboardCard(title=_("Average rating"), value=number_format(average, 1) if average is not None else "—",
+                         detail=ngettext("%(count)s rating", "%(count)s ratings", figures["count"])
+                         % {"count": figures["count"]},
+                         url=reverse("feedback-manage:list"), icon="star")

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ManageEntry, Module, NavEntry
+from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, NavEntry
 
 MODULE = Module(
     key="feedback",
@@ -11,7 +11,10 @@ MODULE = Module(
     manage_urls="cabinet.feedback.manage_urls",
     dashboard_card="cabinet.feedback.cards.dashboard_card",
     nav=(NavEntry(_("Ratings"), "list", icon="star"),),
-    manage_nav=(ManageEntry(_("Ratings"), "list", roles=("owner", "manager"), icon="star"),),
+    manage_nav=(ManageEntry(_("Ratings"), "list", roles=("owner", "manager"), icon="star", group="service"),),
+    manage_card=ManageCard("cabinet.feedback.cards.manage_card", roles=("owner", "manager")),
+    checklist=(ChecklistItem("first-rating", _("Receive the first rating"), "list",
+                             done="cabinet.feedback.selectors.has_ratings"),),
     depends_on=("support",),
     personal_data="cabinet.feedback.selectors.personal_data",
     erase_personal_data="cabinet.feedback.services.erase_personal_data",

@@ -39,6 +39,10 @@ def overview() -> dict[str, Any]:
     }
 
 
+def has_ratings() -> bool:
+    return Rating.objects.exists()
+
+
 def staff_ratings(score: str = "") -> QuerySet[Rating]:
     ratings = Rating.objects.select_related("request", "customer")
     if score in {"1", "2", "3", "4", "5"}:

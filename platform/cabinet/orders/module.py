@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
+from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, ModuleSetting, NavEntry
 
 MODULE = Module(
     key="orders",
@@ -14,10 +14,13 @@ MODULE = Module(
     manage_urls="cabinet.orders.manage_urls",
     api_urls="cabinet.orders.api_urls",
     dashboard_card="cabinet.orders.cards.dashboard_card",
-    nav=(NavEntry(_("Cart"), "cart", icon="cart", current_for=("checkout",)),
+    nav=(NavEntry(_("Cart"), "cart", icon="cart", current_for=("checkout",), badge="cabinet.orders.cards.cart_badge"),
          NavEntry(_("My orders"), "list", icon="list", current_for=("*",))),
-    manage_nav=(ManageEntry(_("Orders"), "queue", roles=("owner", "manager", "operator"), icon="cart"),
-                ManageEntry(_("Discounts"), "discounts", roles=("owner", "manager"), icon="star")),
+    manage_nav=(ManageEntry(_("Orders"), "queue", roles=("owner", "manager", "operator"), icon="cart", group="sales"),
+                ManageEntry(_("Discounts"), "discounts", roles=("owner", "manager"), icon="star", group="sales")),
+    manage_card=ManageCard("cabinet.orders.cards.manage_card", roles=("owner", "manager")),
+    checklist=(ChecklistItem("first-order", _("Receive the first order"), "queue",
+                             done="cabinet.orders.selectors.has_orders"),),
     depends_on=("catalog",),
     settings=(
         ModuleSetting("invoice_language", _("Invoice language"), kind="choice", default=settings.LANGUAGE_CODE,

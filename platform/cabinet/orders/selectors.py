@@ -71,6 +71,25 @@ def open_order_count(customer) -> int:
     return Order.objects.filter(customer=customer, status__in=OPEN_STATUSES).count()
 
 
+def cart_unit_count(customer) -> int:
+    """Units in the customer's cart, for the header's badge: one query."""
+    from django.db.models import Sum
+
+    from .models import CartLine
+
+    return CartLine.objects.filter(cart__customer=customer).aggregate(units=Sum("quantity"))["units"] or 0
+
+
+def staff_order_figures(*, since: datetime) -> dict[str, int]:
+    """New (unconfirmed) orders and orders placed since `since`, for the owner's overview: one query."""
+    return Order.objects.aggregate(new=Count("pk", filter=Q(status=Order.Status.NEW)),
+                                   recent=Count("pk", filter=Q(created_at__gte=since)))
+
+
+def has_orders() -> bool:
+    return Order.objects.exists()
+
+
 def personal_data(user) -> dict[str, Any]:
     return {"orders": [
         {"number": order.number, "status": order.status, "total": str(order.total), "currency": order.currency,

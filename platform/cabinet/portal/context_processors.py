@@ -1,4 +1,8 @@
+import functools
+
 from django.conf import settings
+from django.urls import reverse
+from django.utils.module_loading import import_string
 
 import verticals
 from cabinet import registry
@@ -17,8 +21,9 @@ def platform(request):
         "branding": _branding(state.branding) if state else {},
     }
     if state is not None:
-        context["portal_nav"] = lambda: _portal_nav(request, state)
-        context["manage_nav"] = lambda: _manage_nav(request, state)
+        # Built when a template first asks, once per request (the header shows the portal's links twice).
+        context["portal_nav"] = functools.cache(lambda: _portal_nav(request, state))
+        context["manage_nav"] = functools.cache(lambda: _manage_nav(request, state))
     return context
 
 
@@ -35,7 +40,9 @@ def _portal_nav(request, state):
     here = (match.namespace, match.url_name) if match else ("", "")
     return [
         {"module": module.key, "label": entry.label, "url": f"{module.key}:{entry.url_name}", "icon": entry.icon,
-         "current": here[0] == module.key and _is_current(module, entry, here[1])}
+         "id": f"{module.key}-{entry.url_name}",
+         "current": here[0] == module.key and _is_current(module, entry, here[1]),
+         "badge": import_string(entry.badge)(request) if entry.badge else None}
         for module in registry.modules().values() if state.is_enabled(module.key)
         for entry in module.nav if signed_in or not entry.login_required
     ]
@@ -50,12 +57,32 @@ def _is_current(module, entry, url_name: str) -> bool:
 
 
 def _manage_nav(request, state):
-    from .navigation import CORE_MANAGE_ENTRIES
+    """The manage area's navigation: the overview, then the areas (customers, sales, ...) that hold at least
+    one section the person may open, each with its sections. The section whose address is the longest start
+    of the current path is marked current, and so is its area."""
+    from .navigation import CORE_MANAGE_ENTRIES, OVERVIEW_ENTRY
 
     user = request.user
-    entries = [{"label": e.label, "url": e.url_name, "icon": e.icon} for e in CORE_MANAGE_ENTRIES if can_see(user, e)]
+    entries = [(entry, entry.url_name) for entry in CORE_MANAGE_ENTRIES if can_see(user, entry)]
     for module in registry.modules().values():
         if state.is_enabled(module.key):
-            entries += [{"label": e.label, "url": f"{module.key}-manage:{e.url_name}", "icon": e.icon}
-                        for e in module.manage_nav if can_see(user, e)]
-    return entries
+            entries += [(entry, module.manage_url(entry.url_name)) for entry in module.manage_nav
+                        if can_see(user, entry)]
+    links = [{"label": entry.label, "href": reverse(name), "icon": entry.icon, "group": entry.group}
+             for entry, name in entries]
+    path = request.path
+    matching = [link for link in links if path.startswith(link["href"])]
+    current = max(matching, key=lambda link: len(link["href"]), default=None)
+    for link in links:
+        link["current"] = link is current
+    overview_href = reverse(OVERVIEW_ENTRY.url_name)
+    groups = []
+    for key, label in registry.MANAGE_GROUPS.items():
+        members = [link for link in links if link["group"] == key]
+        if members:
+            groups.append({"key": key, "label": label, "links": members,
+                           "current": any(link["current"] for link in members)})
+    return {
+        "overview": {"label": OVERVIEW_ENTRY.label, "href": overview_href, "current": path == overview_href},
+        "groups": groups,
+    }

@@ -97,14 +97,40 @@ def is_module_enabled(key: str) -> bool:
     return portal_state().is_enabled(key)
 
 
-def manage_figures() -> dict[str, int]:
-    """Headline numbers of the business for its manage area, from the current schema."""
+def customer_figures(*, since) -> dict[str, int]:
+    """Active customers of the business, and how many of them joined since `since`: one query."""
+    from django.db.models import Count, Q
+
     User = get_user_model()
-    people = User.objects.filter(is_active=True)
-    return {
-        "customers": people.filter(role=User.Role.CUSTOMER).count(),
-        "staff": people.exclude(role=User.Role.CUSTOMER).count(),
-    }
+    return get_user_model().objects.filter(is_active=True, role=User.Role.CUSTOMER).aggregate(
+        total=Count("id"), new=Count("id", filter=Q(date_joined__gte=since)))
+
+
+# --- The overview's setup checklist: is each core step done? One cheap query each. ---------------------
+
+def is_branded() -> bool:
+    """The business has put its own look on the portal: a logo, a favicon or its own primary colour."""
+    default_colour = Branding._meta.get_field("primary_color").default
+    return Branding.objects.exclude(logo="", favicon="", primary_color=default_colour).exists()
+
+
+def has_customers() -> bool:
+    User = get_user_model()
+    return User.objects.filter(role=User.Role.CUSTOMER).exists()
+
+
+def customer_has_signed_in() -> bool:
+    User = get_user_model()
+    return User.objects.filter(role=User.Role.CUSTOMER, last_login__isnull=False).exists()
+
+
+def has_invited_staff() -> bool:
+    """Someone besides the owners works here, or an invitation was sent."""
+    from .models import StaffInvite
+
+    User = get_user_model()
+    return (User.objects.exclude(role__in=(User.Role.CUSTOMER, User.Role.OWNER)).exists()
+            or StaffInvite.objects.exists())
 
 
 def invite_for_link(raw: str):

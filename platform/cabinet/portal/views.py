@@ -5,7 +5,7 @@ from cabinet import registry
 from cabinet.accounts.permissions import staff_required
 from tenants.services import port_of, tenant_url
 
-from .selectors import manage_figures
+from .overview import overview_cards, setup_checklist
 
 
 @require_GET
@@ -25,6 +25,14 @@ def home(request):
 @require_GET
 @staff_required
 def manage(request):
-    """The business's manage area start page."""
-    context = {"figures": manage_figures(), "portal_url": tenant_url(request.tenant, port_of(request.get_host()))}
-    return render(request, "portal/manage.html", context)
+    """The manage area's start page: figures of every enabled module the person's role may see, and the
+    setup checklist, each step ticking itself once done."""
+    checklist = setup_checklist(request, request.portal)
+    user = request.user
+    return render(request, "portal/manage.html", {
+        "greeting_name": user.full_name.strip() or user.email,
+        "cards": overview_cards(request, request.portal),
+        "checklist": checklist,
+        "checklist_done": sum(1 for row in checklist if row.done),
+        "portal_url": tenant_url(request.tenant, port_of(request.get_host())),
+    })

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from cabinet.registry import ManageEntry, Module, ModuleSetting, NavEntry
+from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, ModuleSetting, NavEntry
 
 # Stored in English, one topic per line, as the business's settings (it edits them); each reader sees them in
 # their own language (support.topics). Verticals set their own in verticals/registry.py.
@@ -19,7 +19,10 @@ MODULE = Module(
     api_urls="cabinet.support.api_urls",
     dashboard_card="cabinet.support.cards.dashboard_card",
     nav=(NavEntry(_("Support"), "list", icon="chat"),),
-    manage_nav=(ManageEntry(_("Requests"), "queue", roles=("owner", "manager", "operator"), icon="chat"),),
+    manage_nav=(ManageEntry(_("Requests"), "queue", roles=("owner", "manager", "operator"), icon="chat", group="service"),),
+    manage_card=ManageCard("cabinet.support.cards.manage_card", roles=("owner", "manager", "operator")),
+    checklist=(ChecklistItem("first-reply", _("Answer a customer's request"), "queue",
+                             roles=("owner", "manager", "operator"), done="cabinet.support.selectors.has_staff_reply"),),
     settings=(
         ModuleSetting("topics", _("Request topics"), kind="text",
                       default=DEFAULT_TOPICS,
