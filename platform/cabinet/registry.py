@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string, module_has_submodule
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 Text = str | Promise  # plain or lazily translated
 
@@ -28,7 +29,7 @@ STAFF_ROLES = ("owner", "manager", "operator", "editor")
 MANAGE_GROUPS: dict[str, Text] = {
     "customers": _("Customers"),
     "sales": _("Sales"),
-    "service": _("Service"),
+    "service": pgettext_lazy("area of the manage area", "Service"),
     "content": _("Content"),
     "settings": _("Settings"),
 }
@@ -48,6 +49,8 @@ class NavEntry:
     # Dotted path of callable(request) -> NavBadge | None: a count shown beside the link (the cart's items).
     # It runs on every portal page, so it must cost at most one query.
     badge: str = ""
+    # Only for customers: staff looking at the portal do not get a link to a page that is not theirs (API keys).
+    customers_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ MODULE = Module(
     portal_urls="cabinet.apikeys.urls",
     manage_urls="cabinet.apikeys.manage_urls",
     api_urls="cabinet.apikeys.api_urls",
-    nav=(NavEntry(_("API keys"), "list", icon="key"),),
+    nav=(NavEntry(_("API keys"), "list", icon="key", customers_only=True),),
     manage_nav=(ManageEntry(_("API keys"), "list", roles=("owner", "manager"), icon="key", group="customers"),),
     manage_card=ManageCard("cabinet.apikeys.cards.manage_card", roles=("owner", "manager")),
     checklist=(ChecklistItem("first-key", _("A customer connects through the API"), "list",

@@ -36,6 +36,7 @@ def _branding(branding: dict) -> dict:
 
 def _portal_nav(request, state):
     signed_in = request.user.is_authenticated
+    staff = signed_in and request.user.is_business_staff
     match = request.resolver_match
     here = (match.namespace, match.url_name) if match else ("", "")
     return [
@@ -44,7 +45,7 @@ def _portal_nav(request, state):
          "current": here[0] == module.key and _is_current(module, entry, here[1]),
          "badge": import_string(entry.badge)(request) if entry.badge else None}
         for module in registry.modules().values() if state.is_enabled(module.key)
-        for entry in module.nav if signed_in or not entry.login_required
+        for entry in module.nav if (signed_in or not entry.login_required) and not (staff and entry.customers_only)
     ]
 
 

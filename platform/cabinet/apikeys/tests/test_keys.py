@@ -107,6 +107,14 @@ def test_staff_have_no_keys_of_their_own(alpha, alpha_client, api_on):
     assert alpha_client.get("/api/")["Location"].startswith("/login/")
 
 
+def test_the_portal_header_offers_api_keys_to_customers_only(alpha, alpha_client, api_on):
+    sign_in(alpha_client, alpha, "owner@alpha.test")
+    assert 'href="/api/"' not in alpha_client.get("/").content.decode()  # staff looking at the portal
+    alpha_client.logout()
+    sign_in(alpha_client, alpha, CUSTOMER)
+    assert 'href="/api/"' in alpha_client.get("/").content.decode()
+
+
 def test_last_use_is_noted_at_most_once_a_minute(alpha, api_on):
     customer = user(alpha, CUSTOMER)
     api_key, raw_key = make_key(alpha, customer)
