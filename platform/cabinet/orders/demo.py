@@ -17,9 +17,10 @@ def seed_demo_content(vertical) -> None:
     User = get_user_model()
     if DiscountRule.objects.exists() or Order.objects.exists():
         return
-    DiscountRule.objects.create(title="5 or more of one item", kind=DiscountRule.Kind.QUANTITY_BREAK,
-                                value=Decimal("10"), min_quantity=5)
     products = list(Product.objects.filter(is_active=True).order_by("pk")[:2])
+    rule = DiscountRule.objects.create(title="5 or more of one item", kind=DiscountRule.Kind.QUANTITY_BREAK,
+                                       value=Decimal("10"), min_quantity=5, scope=DiscountRule.Scope.PRODUCTS)
+    rule.products.set(products)
     customer = (User.objects.filter(email__iexact=vertical.demo_customers[0][1]).first()
                 if vertical.demo_customers else None)
     owner = User.objects.filter(role="owner").order_by("pk").first()

@@ -266,3 +266,22 @@ def test_resort_demo_sells_its_spa_as_services():
     # services and digital items keep no stock
     assert all(product[5] == 0 for vertical in VERTICALS.values() for product in vertical.demo_products
                if product[6] != "goods")
+
+
+@pytest.mark.parametrize("vertical_key", ["resort", "wholesale", "franchise"])
+def test_demo_discount_rule_is_one_the_engine_reads_and_the_demo_order_shows_it(beta, vertical_key, caplog):
+    """A demo business must not start with a rule the engine skips (and logs) on every cart."""
+    from cabinet import pricing
+    from cabinet.catalog.models import Product as CatalogProduct
+    from cabinet.orders.models import DiscountRule
+    from verticals import VERTICALS, seed_demo_content
+
+    with tenant_context(beta):
+        CatalogProduct.objects.all().delete()
+        DiscountRule.objects.all().delete()
+        seed_demo_content(VERTICALS[vertical_key])
+        [rule] = DiscountRule.objects.all()
+        assert pricing.validate_rule(rule.to_rule()) == {}
+        assert services.active_rules() and "skipped" not in caplog.text
+        order = Order.objects.order_by("pk").first()
+        assert order is not None and order.discount > 0
