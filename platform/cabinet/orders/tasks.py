@@ -13,14 +13,14 @@ from . import services
 
 # --- Recurring orders --------------------------------------------------------------------------------------
 
-@app.task(ignore_result=True)
+@app.task(name="cabinet.orders.tasks.place_due_recurring_orders", ignore_result=True)
 @module_task("orders")
 def place_due_recurring_orders() -> int:
     """Places the tenant's active recurring orders due today (in the business's time zone)."""
     return services.place_due_recurring(services.local_today())
 
 
-@app.task(ignore_result=True)
+@app.task(name="cabinet.orders.tasks.place_due_recurring_orders_everywhere", ignore_result=True)
 def place_due_recurring_orders_everywhere() -> int:
     """Run by beat in the public schema: queues the per-tenant task in every active tenant's schema
     (where orders are off, that task does nothing)."""
@@ -29,7 +29,7 @@ def place_due_recurring_orders_everywhere() -> int:
     return queue_in_every_business(place_due_recurring_orders)
 
 
-@app.task(ignore_result=True, autoretry_for=(OSError, smtplib.SMTPException), max_retries=5,
+@app.task(name="cabinet.orders.tasks.email_recurring_result", ignore_result=True, autoretry_for=(OSError, smtplib.SMTPException), max_retries=5,
           retry_backoff=True)
 @module_task("orders")
 def email_recurring_result(run_id: int) -> bool:
@@ -45,7 +45,7 @@ def email_recurring_result(run_id: int) -> bool:
 logger = logging.getLogger(__name__)
 
 
-@app.task(bind=True, ignore_result=True, autoretry_for=(OSError, smtplib.SMTPException), max_retries=5,
+@app.task(name="cabinet.orders.tasks.email_invoice", bind=True, ignore_result=True, autoretry_for=(OSError, smtplib.SMTPException), max_retries=5,
           retry_backoff=True, retry_backoff_max=600, retry_jitter=True)
 @module_task("orders")
 def email_invoice(self, invoice_id: int) -> bool:

@@ -7,14 +7,14 @@ from cabinet.portal.selectors import portal_state
 from . import services
 
 
-@app.task(ignore_result=True)
+@app.task(name="cabinet.support.tasks.auto_close_resolved_requests", ignore_result=True)
 @module_task("support")
 def auto_close_resolved_requests() -> int:
     """Closes the tenant's requests resolved more than "auto_close_days" days ago (a module setting)."""
     return services.auto_close_resolved(portal_state().setting("support", "auto_close_days") or 7)
 
 
-@app.task(ignore_result=True)
+@app.task(name="cabinet.support.tasks.auto_close_resolved_requests_everywhere", ignore_result=True)
 def auto_close_resolved_requests_everywhere() -> int:
     """Run daily by beat in the public schema: queues the per-tenant task in every active tenant's schema
     (where support is off, that task does nothing)."""
