@@ -116,8 +116,8 @@ def seed_shop(stock: int, quantities: list[int], buyers: int) -> tuple[int, list
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
 
-    from cabinet.catalog import services as catalog_services
-    from cabinet.orders.models import Cart, CartLine
+    from cabinet.modules.catalog import services as catalog_services
+    from cabinet.modules.orders.models import Cart, CartLine
     from cabinet.portal.services import set_module_enabled
 
     set_module_enabled("catalog", True)
@@ -234,9 +234,9 @@ def daphne(env: dict[str, str], log_path: Path):
 # --- the run ----------------------------------------------------------------------------------------------
 
 def check_database(product_id: int) -> dict:
-    from cabinet.catalog import selectors as catalog_selectors
-    from cabinet.catalog.models import Reservation, StockLevel
-    from cabinet.orders.models import Order, OrderLine
+    from cabinet.modules.catalog import selectors as catalog_selectors
+    from cabinet.modules.catalog.models import Reservation, StockLevel
+    from cabinet.modules.orders.models import Order, OrderLine
 
     orders = Order.objects.filter(lines__product_id=product_id).distinct()
     return {

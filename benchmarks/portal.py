@@ -85,7 +85,7 @@ def seed_module_data(customer_ids: list[int]) -> dict[str, str]:
 
 
 def _seed_documents(customer_ids: list[int]) -> str:
-    from cabinet.documents.models import Document
+    from cabinet.modules.documents.models import Document
 
     if Document.objects.exists():
         return f"{Document.objects.count()} documents"
@@ -98,7 +98,7 @@ def _seed_documents(customer_ids: list[int]) -> str:
 
 
 def _seed_support(customer_ids: list[int]) -> str:
-    from cabinet.support.models import Request
+    from cabinet.modules.support.models import Request
 
     if Request.objects.exists():
         return f"{Request.objects.count()} requests"
@@ -111,8 +111,8 @@ def _seed_support(customer_ids: list[int]) -> str:
 
 
 def _seed_feedback(customer_ids: list[int]) -> str:
-    from cabinet.feedback.models import Rating
-    from cabinet.support.models import Request
+    from cabinet.modules.feedback.models import Rating
+    from cabinet.modules.support.models import Request
 
     if Rating.objects.exists():
         return f"{Rating.objects.count()} ratings"

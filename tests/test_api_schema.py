@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from cabinet.apikeys import services as apikey_services
+from cabinet.modules.apikeys import services as apikey_services
 from cabinet.portal.services import set_module_enabled, update_module_settings
 from tests.helpers import user
 
@@ -49,9 +49,9 @@ def in_process_app():
 def raw_key(alpha):
     """A customer's key on a portal with catalog, orders, the API and the other API modules on, a few products
     in two warehouses, a discount rule, and one placed order."""
-    from cabinet.catalog.tests.conftest import make_product, make_warehouse
-    from cabinet.orders import services as order_services
-    from cabinet.orders.models import DiscountRule
+    from cabinet.modules.catalog.tests.conftest import make_product, make_warehouse
+    from cabinet.modules.orders import services as order_services
+    from cabinet.modules.orders.models import DiscountRule
 
     with tenant_context(alpha):
         for key in MODULES:

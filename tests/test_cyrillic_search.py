@@ -55,7 +55,7 @@ def test_manage_customers(owner, people, query):
 
 @pytest.fixture
 def products(alpha, beta):
-    from cabinet.catalog.tests.conftest import make_product
+    from cabinet.modules.catalog.tests.conftest import make_product
 
     for tenant in (alpha, beta):
         with tenant_context(tenant):
@@ -79,8 +79,8 @@ def test_a_search_for_something_else_finds_nothing(owner, alpha_client, products
 
 @pytest.fixture
 def orders(alpha, beta, people):
-    from cabinet.catalog.tests.conftest import make_product, make_warehouse
-    from cabinet.orders import services
+    from cabinet.modules.catalog.tests.conftest import make_product, make_warehouse
+    from cabinet.modules.orders import services
 
     for tenant, email in ((alpha, "taras@alpha.test"), (beta, "taras@bravo.test")):
         with tenant_context(tenant):
@@ -112,7 +112,7 @@ def test_manage_orders_queue_without_a_match(owner, orders):
 
 @pytest.fixture
 def support_requests(alpha, beta, people):
-    from cabinet.support import services
+    from cabinet.modules.support import services
 
     for tenant, email in ((alpha, "taras@alpha.test"), (beta, "taras@bravo.test")):
         with tenant_context(tenant):
@@ -131,7 +131,7 @@ def test_support_queue(owner, support_requests, query):
 def test_support_queue_search_without_a_match_and_by_number(alpha, owner, support_requests):
     assert "Не пришёл счёт" not in text(owner.get("/manage/support/", {"q": "доставка"}))
     with tenant_context(alpha):
-        from cabinet.support.models import Request
+        from cabinet.modules.support.models import Request
 
         number = Request.objects.get().pk
     assert "Не пришёл счёт (alpha)" in text(owner.get("/manage/support/", {"q": f"#{number}"}))

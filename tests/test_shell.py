@@ -80,8 +80,8 @@ def test_each_role_sees_only_the_areas_it_may_open(alpha):
 # --- The portal header ---------------------------------------------------------------------------------
 
 def test_the_cart_count_is_in_the_header_from_the_orders_module(alpha, beta, alpha_client):
-    from cabinet.catalog import services as catalog
-    from cabinet.orders import services as orders
+    from cabinet.modules.catalog import services as catalog
+    from cabinet.modules.orders import services as orders
 
     switch_all_on(alpha)
     customer = sign_in(alpha_client, alpha, "customer@alpha.test")

@@ -38,7 +38,7 @@ class Vertical:
 
 def _topics(*topics: str) -> str:
     """Default support topics, one per line. They are copied into the tenant in English and shown to each
-    reader in their own language (cabinet.support.topics), so each is marked with gettext_noop."""
+    reader in their own language (cabinet.modules.support.topics), so each is marked with gettext_noop."""
     return "\n".join(topics)
 
 

@@ -48,12 +48,12 @@ TENANT_APPS = [
     "cabinet.accounts",
     "cabinet.portal",
     # modules (each declares itself in its module.py)
-    "cabinet.documents",
-    "cabinet.apikeys",
-    "cabinet.catalog",
-    "cabinet.orders",
-    "cabinet.support",
-    "cabinet.feedback",
+    "cabinet.modules.documents",
+    "cabinet.modules.apikeys",
+    "cabinet.modules.catalog",
+    "cabinet.modules.orders",
+    "cabinet.modules.support",
+    "cabinet.modules.feedback",
     "cms",
     "taggit",
     "wagtail.sites",
@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
     # 404/405/500 answered by Django itself are JSON under /api/v1/ too
-    "cabinet.apikeys.middleware.ApiJsonErrorsMiddleware",
+    "cabinet.modules.apikeys.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -269,9 +269,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Session first: the portal's own pages call the API signed in; integrations send an API key.
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication",
-                                       "cabinet.apikeys.authentication.ApiKeyAuthentication"],
-    "DEFAULT_THROTTLE_CLASSES": ["cabinet.apikeys.throttling.ApiKeyRateThrottle"],
-    "EXCEPTION_HANDLER": "cabinet.apikeys.exceptions.api_exception_handler",
+                                       "cabinet.modules.apikeys.authentication.ApiKeyAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": ["cabinet.modules.apikeys.throttling.ApiKeyRateThrottle"],
+    "EXCEPTION_HANDLER": "cabinet.modules.apikeys.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {

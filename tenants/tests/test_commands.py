@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_exists, tenant_context
 
 import verticals
-from cabinet.catalog.models import Product
-from cabinet.catalog.selectors import with_availability
-from cabinet.support.models import Request as SupportRequest
+from cabinet.modules.catalog.models import Product
+from cabinet.modules.catalog.selectors import with_availability
+from cabinet.modules.support.models import Request as SupportRequest
 from cms.demo import DEMO_ARTICLES
 from cms.models import ArticlePage
 from conftest import host_client

@@ -30,8 +30,8 @@ def shop(django_db_blocker):
     3 crates of pears, a pickup point, and a customer whose profile has a phone and a default address. The
     browser's requests commit, so this is committed too and the tenant is deleted afterwards."""
     from cabinet.accounts.models import DeliveryAddress
-    from cabinet.catalog import services as catalog
-    from cabinet.orders.models import DiscountRule
+    from cabinet.modules.catalog import services as catalog
+    from cabinet.modules.orders.models import DiscountRule
     from cabinet.portal.services import set_module_enabled
 
     with django_db_blocker.unblock():
@@ -151,8 +151,8 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
     expect(page.locator(".timeline li")).to_have_count(1)
     shots(page, "commerce-order")
     with django_db_blocker.unblock(), tenant_context(shop):
-        from cabinet.catalog.models import Reservation
-        from cabinet.orders.models import Order
+        from cabinet.modules.catalog.models import Reservation
+        from cabinet.modules.orders.models import Order
 
         order = Order.objects.get(sequence_number=number)
         assert number == "1"  # the business's first order is #1
@@ -190,8 +190,8 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
 def test_a_line_that_became_short_is_lowered_at_checkout(browser, live_daphne, shop, django_db_blocker, screenshot):
     """Adding more than there is is refused with what there is; a line that becomes short after it was
     added is lowered on the checkout page itself, the typed details stay, and the order goes through as #1."""
-    from cabinet.catalog import services as catalog
-    from cabinet.orders.models import Order
+    from cabinet.modules.catalog import services as catalog
+    from cabinet.modules.orders.models import Order
 
     portal = f"http://{SLUG}.localhost:{live_daphne}"
     context = browser.new_context(viewport={"width": 360, "height": 780})
@@ -213,7 +213,7 @@ def test_a_line_that_became_short_is_lowered_at_checkout(browser, live_daphne, s
 
     # Someone else's order holds 37 crates meanwhile: 3 are left for this customer.
     with django_db_blocker.unblock(), tenant_context(shop):
-        from cabinet.catalog.models import Product
+        from cabinet.modules.catalog.models import Product
 
         catalog.reserve([(Product.objects.get(sku="PEAR-10").pk, 37)], "order:elsewhere")
     connection.set_schema_to_public()

@@ -136,15 +136,15 @@ LINKS = """() => [...document.querySelectorAll("a[href]")].filter((a) => !a.hasA
 
 def _seed_cyrillic(owner, customer):
     """Cyrillic names, titles and slugs in every module, next to the verticals' English demo content."""
-    from cabinet.catalog import services as catalog
-    from cabinet.documents import services as documents
-    from cabinet.feedback import services as feedback
-    from cabinet.orders import services as orders
-    from cabinet.orders.models import DiscountRule
+    from cabinet.modules.catalog import services as catalog
+    from cabinet.modules.documents import services as documents
+    from cabinet.modules.feedback import services as feedback
+    from cabinet.modules.orders import services as orders
+    from cabinet.modules.orders.models import DiscountRule
+    from cabinet.modules.support import services as support
+    from cabinet.modules.support.selectors import finished_request, topic_list
     from cabinet.portal import services as portal
     from cabinet.portal.selectors import portal_state
-    from cabinet.support import services as support
-    from cabinet.support.selectors import finished_request, topic_list
     from cms.models import ArticlePage
     from cms.services import ensure_news_index
 
@@ -226,8 +226,8 @@ def business_texts() -> frozenset[str]:
     """Texts the business keeps as its own data (its welcome text and request topics copied in English from
     the vertical, the demo content's names and titles): what the business wrote, not strings of our catalogues,
     even where a demo text repeats one."""
-    from cabinet.catalog.models import Category, Product, Warehouse
-    from cabinet.orders.models import DiscountRule
+    from cabinet.modules.catalog.models import Category, Product, Warehouse
+    from cabinet.modules.orders.models import DiscountRule
     from cabinet.portal.selectors import portal_state
     from cms.models import ArticlePage
 

@@ -28,8 +28,8 @@ PHONE_HEADER_MAX_PX = 72
 
 @pytest.fixture
 def business(django_db_blocker):
-    from cabinet.catalog import services as catalog
-    from cabinet.orders import services as orders
+    from cabinet.modules.catalog import services as catalog
+    from cabinet.modules.orders import services as orders
     from cabinet.portal.services import enable_with_dependencies
 
     with django_db_blocker.unblock():

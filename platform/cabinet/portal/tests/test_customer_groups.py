@@ -106,9 +106,9 @@ def test_only_owner_and_manager_and_only_their_tenant(owner_client, bravo_owner_
 
 
 def test_a_group_discount_reaches_members_only(alpha, anna):
-    from cabinet.catalog.tests.conftest import make_product, make_warehouse
-    from cabinet.orders import services as order_services
-    from cabinet.orders.models import DiscountRule
+    from cabinet.modules.catalog.tests.conftest import make_product, make_warehouse
+    from cabinet.modules.orders import services as order_services
+    from cabinet.modules.orders.models import DiscountRule
 
     group = make_group(alpha)
     with tenant_context(alpha):

@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-
-
-class ApiKeysConfig(AppConfig):
-    name = "cabinet.apikeys"
-    label = "apikeys"
-
-    def ready(self):
-        from . import schema  # noqa: F401  (registers the OpenAPI description of key sign-in)

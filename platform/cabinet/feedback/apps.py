@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class FeedbackConfig(AppConfig):
-    name = "cabinet.feedback"
-    label = "feedback"

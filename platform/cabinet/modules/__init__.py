@@ -1,0 +1,1 @@
+"""The common customer modules, one app each; each declares itself in its module.py."""

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class OrdersConfig(AppConfig):
-    name = "cabinet.orders"
-    label = "orders"
