@@ -30,11 +30,10 @@ def _portal_url_parts(request, url_name: str, **kwargs):
         return None
     if isinstance(request, HttpRequest):
         return None, request.build_absolute_uri("/").rstrip("/"), path
-    from tenants.models import Tenant
-    from tenants.services import tenant_url
+    from cabinet.tenancy import tenant_url
 
     tenant = getattr(connection, "tenant", None)
-    return None, tenant_url(tenant) if isinstance(tenant, Tenant) else "", path
+    return None, tenant_url(tenant) if hasattr(tenant, "domains") else "", path  # a bare schema has none
 
 
 # What the portal's URLs accept and what mail clients and browsers leave alone.

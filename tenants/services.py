@@ -22,6 +22,15 @@ from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
 import verticals
+from cabinet.tenancy import (  # noqa: F401  (the platform's callers keep their names)
+    base_url,
+    current_schema,
+    domain_for,
+    platform_url,
+    port_of,
+    queue_in_every_business,
+    tenant_url,
+)
 
 from .models import Domain, SpareSchema, Tenant, TenantStatusChange
 
@@ -55,11 +64,6 @@ def use_public_schema() -> None:
     connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' backend method
 
 
-def current_schema() -> str:
-    """The schema the default connection works in (django-tenants adds the attribute)."""
-    return getattr(connection, "schema_name", settings.PUBLIC_SCHEMA_NAME)
-
-
 def validate_slug(slug: str) -> None:
     if not SLUG_MIN <= len(slug) <= SLUG_MAX:
         raise ValidationError(
@@ -78,45 +82,6 @@ def validate_slug(slug: str) -> None:
 def schema_name_for(slug: str) -> str:
     # Slugs have no underscores, so replacing hyphens cannot make two slugs share a schema.
     return SCHEMA_PREFIX + slug.replace("-", "_")
-
-
-def domain_for(slug: str) -> str:
-    return f"{slug}.{settings.PLATFORM_DOMAIN}"
-
-
-def port_of(host_header: str) -> str:
-    """The port a visitor typed (from a Host header such as `localhost:8000`), '' when none."""
-    _host, sep, port = host_header.rpartition(":")
-    return port if sep and port.isdigit() else ""
-
-
-def base_url(host: str, port: str | None = None) -> str:
-    port = settings.PLATFORM_URL_PORT if port is None else port
-    default_port = {"http": "80", "https": "443"}[settings.PLATFORM_URL_SCHEME]
-    suffix = f":{port}" if port and port != default_port else ""
-    return f"{settings.PLATFORM_URL_SCHEME}://{host}{suffix}"
-
-
-def tenant_url(tenant: Tenant, port: str | None = None) -> str:
-    # Iterating domains.all() uses a prefetch when the caller made one (the console lists 50 tenants);
-    # get_primary_domain() would query once per tenant.
-    primary = next((d.domain for d in tenant.domains.all() if d.is_primary), None)
-    return base_url(primary or domain_for(tenant.slug), port)
-
-
-def platform_url(port: str | None = None) -> str:
-    return base_url(settings.PLATFORM_DOMAIN, port)
-
-
-def queue_in_every_business(task) -> int:
-    """Queues a per-tenant Celery task once in every active business's schema (tenant-schemas-celery carries
-    the schema) and returns how many; beat's "everywhere" tasks are this call."""
-    schemas = list(Tenant.objects.filter(kind=Tenant.Kind.BUSINESS, status=Tenant.Status.ACTIVE)
-                   .values_list("schema_name", flat=True))
-    for schema in schemas:
-        with schema_context(schema):
-            task.delay()
-    return len(schemas)
 
 
 def owner_email_taken(email: str) -> bool:

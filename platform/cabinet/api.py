@@ -39,7 +39,7 @@ def only_enabled_modules(endpoints, **kwargs):
     (not DRF views elsewhere on the host, such as the CMS admin's) and only its switched-on modules' routes
     (the others answer 404 anyway)."""
     from cabinet.portal.selectors import portal_state
-    from tenants.services import current_schema
+    from cabinet.tenancy import current_schema
 
     if current_schema() == settings.PUBLIC_SCHEMA_NAME:
         return endpoints

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from typing import Any
 
@@ -127,6 +127,24 @@ class ChecklistItem:
 
 
 @dataclass(frozen=True)
+class PeriodicTask:
+    """Background work a module (or a core app, in its AppConfig's `periodic_tasks`) needs done regularly in
+    every business: `task` is the explicit Celery name of a per-tenant task, queued every `every` seconds in
+    each active business's schema where the module is on. One beat entry (`cabinet.portal.tasks.
+    run_periodic_work`) does the fanning out for all of them; `also_public` runs it in the public schema too."""
+
+    task: str
+    every: float
+    also_public: bool = False
+    # Filled in by the registry: the module whose switch gates the task ("" for a core app's).
+    module: str = ""
+
+
+class UnknownModule(LookupError):
+    """A module key nobody declared: asking whether it is on is a mistake, never a quiet False."""
+
+
+@dataclass(frozen=True)
 class Module:
     key: str
     title: Text
@@ -153,6 +171,8 @@ class Module:
     # The module's card on the owner's overview, and its steps of the setup checklist.
     manage_card: ManageCard | None = None
     checklist: tuple[ChecklistItem, ...] = ()
+    # Work done regularly in every business where the module is on (see PeriodicTask).
+    periodic_tasks: tuple[PeriodicTask, ...] = ()
     order: int = 100
 
     @property
@@ -168,6 +188,14 @@ class Module:
     def manage_url(self, url_name: str) -> str:
         """The full URL name of one of the module's manage pages."""
         return f"{self.key}-manage:{url_name}"
+
+    def manage_roles(self, url_name: str) -> tuple[str, ...]:
+        """The staff roles of one of the module's manage entries: its views take them from here
+        (`role_required(*MODULE.manage_roles("queue"))`), so the navigation and the views never disagree."""
+        for entry in self.manage_nav:
+            if entry.url_name == url_name:
+                return entry.roles
+        raise ImproperlyConfigured(f"Module {self.key!r} has no manage entry {url_name!r}")
 
 
 @functools.cache
@@ -261,6 +289,32 @@ def modules() -> dict[str, Module]:
 
 def get_module(key: str) -> Module | None:
     return _collect().get(key)
+
+
+def require_module(key: str) -> Module:
+    """The module declared as `key`; an unknown key raises UnknownModule (a typo must not read as "off")."""
+    try:
+        return _collect()[key]
+    except KeyError:
+        raise UnknownModule(f"No module is declared with the key {key!r}") from None
+
+
+@functools.cache
+def periodic_tasks() -> tuple[PeriodicTask, ...]:
+    """Every periodic task: the modules' (gated by their switch) and the core apps' (`periodic_tasks` on their
+    AppConfig, run in every business)."""
+    found: list[PeriodicTask] = []
+    for module in _collect().values():
+        found += [replace(task, module=module.key) for task in module.periodic_tasks]
+    for config in apps.get_app_configs():
+        found += [replace(task, module="") for task in getattr(config, "periodic_tasks", ())]
+    names = [task.task for task in found]
+    if len(set(names)) != len(names):
+        raise ImproperlyConfigured(f"A periodic task is declared twice: {sorted(names)}")
+    for task in found:
+        if task.every < 60:
+            raise ImproperlyConfigured(f"Periodic task {task.task!r} runs every {task.every} s; at least 60")
+    return tuple(found)
 
 
 def module_for_namespace(namespace: str) -> Module | None:

@@ -286,16 +286,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "global_keyprefix": f"{CACHE_PREFIX}:celery:"}
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 60.0},
-    "catalog-expire-reservations": {"task": "cabinet.catalog.tasks.expire_reservations_everywhere",
-                                    "schedule": 300.0},
-    "support-auto-close": {"task": "cabinet.support.tasks.auto_close_resolved_requests_everywhere",
-                           "schedule": 86400.0},
-    "orders-place-recurring": {"task": "cabinet.orders.tasks.place_due_recurring_orders_everywhere",
-                               "schedule": 900.0},
-    "accounts-cleanup": {"task": "cabinet.accounts.tasks.delete_old_account_records_everywhere",
-                         "schedule": 86400.0},
-    "idempotency-cleanup": {"task": "cabinet.portal.tasks.delete_old_idempotency_records_everywhere",
-                            "schedule": 3600.0},
+    # Module and core work in every business: the registry's periodic tasks (Module.periodic_tasks), each
+    # queued when due in the businesses where its module is on.
+    "periodic-work": {"task": "cabinet.portal.tasks.run_periodic_work", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 # What a task prints (the local mailbox's one line per message) reaches the terminal as it is, not as a log record.

@@ -23,7 +23,7 @@ _MAX_PHONE_INPUT = 40
 def business_country() -> str:
     """The two-letter country of the current business (branding), else DEFAULT_COUNTRY; the console and
     other public pages use DEFAULT_COUNTRY."""
-    from tenants.services import current_schema
+    from cabinet.tenancy import current_schema
 
     if current_schema() != settings.PUBLIC_SCHEMA_NAME:
         from cabinet.portal.selectors import portal_state

@@ -33,7 +33,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from tenants.services import current_schema
+from cabinet.tenancy import current_schema
 
 from .identifiers import canonical_identifier
 from .models import SignInAttempt, User

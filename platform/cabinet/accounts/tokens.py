@@ -8,7 +8,7 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from tenants.services import current_schema as _schema
+from cabinet.tenancy import current_schema as _schema
 
 
 class TenantPasswordResetTokenGenerator(PasswordResetTokenGenerator):

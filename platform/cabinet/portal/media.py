@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from tenants.services import current_schema
+from cabinet.tenancy import current_schema
 
 PUBLIC_FOLDER = "branding/"
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/x-icon", "image/vnd.microsoft.icon"}

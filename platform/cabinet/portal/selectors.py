@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from cabinet import registry
+from cabinet.tenancy import current_schema
 
+from .initialisation import ensure_portal_initialised
 from .models import Branding, ModuleSwitch
-
-STATE_CACHE_KEY = "portal-state:v1"  # the cache's key function adds the tenant's schema
-STATE_CACHE_SECONDS = 300
+from .state import STATE_CACHE_KEY, STATE_CACHE_SECONDS, forget_portal_state  # noqa: F401  (callers' names)
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class PortalState:
     branding: dict[str, Any] = field(default_factory=dict)
 
     def is_enabled(self, key: str) -> bool:
+        """Whether module `key` is on. An undeclared key raises registry.UnknownModule: a typo never reads as off."""
+        registry.require_module(key)
         return key in self.enabled
 
     def setting(self, module_key: str, name: str) -> Any:
@@ -46,8 +48,6 @@ def portal_state() -> PortalState:
 
 
 def _load_state() -> PortalState:
-    from .services import ensure_portal_initialised
-
     branding = ensure_portal_initialised()
     switches = {s.key: s for s in ModuleSwitch.objects.all()}
     enabled, module_settings = set(), {}
@@ -79,19 +79,11 @@ def _branding_dict(branding: Branding) -> dict[str, Any]:
     }
 
 
-def forget_portal_state() -> None:
-    """Drops the cached state of the current tenant now and again once the running transaction commits
-    (a request of another process may have cached the old state in between)."""
-    from django.db import transaction
-
-    cache.delete(STATE_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(STATE_CACHE_KEY))
-
 
 def is_module_enabled(key: str) -> bool:
     """For code outside a request (Celery tasks, commands): is `key` on in the current schema?"""
-    from tenants.services import current_schema
 
+    registry.require_module(key)
     if current_schema() == settings.PUBLIC_SCHEMA_NAME:
         return False
     return portal_state().is_enabled(key)

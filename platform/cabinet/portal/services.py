@@ -18,56 +18,18 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_tenant_model
 
 import verticals
 from cabinet import csv_io, registry
 from cabinet.accounts.identifiers import canonical_identifier
 from cabinet.accounts.selectors import find_customer
 from cabinet.slugs import unique_slug
-from tenants.models import Tenant
-from tenants.services import current_schema
+from cabinet.tenancy import current_schema
 
+from .initialisation import _copy_vertical_switches, ensure_portal_initialised, initialise_portal  # noqa: F401
 from .models import Branding, IdempotencyRecord, ModuleSwitch, StaffInvite
-from .selectors import forget_portal_state
-
-
-def ensure_portal_initialised() -> Branding:
-    """The branding row of the current schema, made from the tenant's vertical on first use
-    (signup does it eagerly; this covers schemas made before the portal existed)."""
-    branding = Branding.objects.filter(pk=1).first()
-    if branding is not None:
-        return branding
-    tenant = Tenant.objects.get(schema_name=current_schema())
-    return initialise_portal(portal_name=tenant.name, vertical_key=tenant.vertical)
-
-
-@transaction.atomic
-def initialise_portal(*, portal_name: str, vertical_key: str) -> Branding:
-    """Copies the vertical's defaults into the current schema: module switches, their settings and
-    the welcome text. Runs once per tenant, at signup."""
-    vertical = verticals.get_vertical(vertical_key)
-    branding, created = Branding.objects.get_or_create(pk=1, defaults={
-        "portal_name": portal_name[:80], "vertical": vertical_key,
-        "welcome_text": str(vertical.welcome_text) if vertical else "",
-    })
-    if created:
-        _copy_vertical_switches(vertical)
-    forget_portal_state()
-    return branding
-
-
-def _copy_vertical_switches(vertical: verticals.Vertical | None) -> None:
-    """Every module on exactly when the vertical lists it, with the vertical's settings over its own."""
-    defaults = set(vertical.default_modules) if vertical else set()
-    vertical_settings = vertical.default_settings if vertical else {}
-    now = timezone.now()
-    for key, module in registry.modules().items():
-        switch, _created = ModuleSwitch.objects.get_or_create(key=key)
-        switch.enabled = key in defaults
-        if key in defaults:
-            switch.settings = {**module.default_settings(), **switch.settings, **vertical_settings.get(key, {})}
-        switch.updated_at = now
-        switch.save()
+from .state import forget_portal_state
 
 
 @transaction.atomic
@@ -83,9 +45,10 @@ def change_vertical(vertical_key: str, *, apply_default_modules: bool) -> Brandi
     branding.save(update_fields=["vertical", "updated_at"])
     if apply_default_modules:
         _copy_vertical_switches(vertical)
-    Tenant.objects.filter(schema_name=current_schema()).update(vertical=vertical_key)  # for the console
+    tenant_model = get_tenant_model()
+    tenant_model.objects.filter(schema_name=current_schema()).update(vertical=vertical_key)  # for the console
     tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, Tenant):
+    if isinstance(tenant, tenant_model):
         tenant.vertical = vertical_key
     forget_portal_state()
     return branding

@@ -3,7 +3,7 @@ from django.views.decorators.http import require_GET
 
 from cabinet import registry
 from cabinet.accounts.permissions import staff_required
-from tenants.services import port_of, tenant_url
+from cabinet.tenancy import port_of, tenant_url
 
 from .overview import overview_cards, setup_checklist
 

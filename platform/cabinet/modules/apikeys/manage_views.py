@@ -8,16 +8,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cabinet.accounts.permissions import role_required
 
 from . import selectors, services
+from .module import MODULE
 
 
 @require_GET
-@role_required("owner", "manager")
+@role_required(*MODULE.manage_roles("list"))  # the roles of its entry in module.py
 def key_list(request):
     return render(request, "apikeys/manage_list.html", {"keys": selectors.all_keys()})
 
 
 @require_http_methods(["GET", "POST"])
-@role_required("owner", "manager")
+@role_required(*MODULE.manage_roles("list"))  # the roles of its entry in module.py
 def revoke(request, pk):
     api_key = get_object_or_404(selectors.all_keys(), pk=pk)
     if request.method == "POST":

@@ -16,8 +16,9 @@ from cabinet.forms import add_service_errors
 from . import selectors, services
 from .forms import CategoryForm, ImageForm, ImportForm, ProductForm, WarehouseForm
 from .models import Category, ProductImage, Warehouse
+from .module import MODULE
 
-catalog_staff = role_required("owner", "manager")
+catalog_staff = role_required(*MODULE.manage_roles("products"))  # the roles of its entry in module.py
 
 
 def _object_or_404(model, pk):

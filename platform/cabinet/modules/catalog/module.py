@@ -1,6 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, ModuleSetting, NavEntry
+from cabinet.registry import (
+    ChecklistItem,
+    ManageCard,
+    ManageEntry,
+    Module,
+    ModuleSetting,
+    NavEntry,
+    PeriodicTask,
+)
 
 MODULE = Module(
     key="catalog",
@@ -13,6 +21,7 @@ MODULE = Module(
     dashboard_card="cabinet.modules.catalog.cards.dashboard_card",
     nav=(NavEntry(_("Catalog"), "list", icon="box", login_required=False),),
     manage_nav=(ManageEntry(_("Catalog"), "products", roles=("owner", "manager"), icon="box", group="sales"),),
+    periodic_tasks=(PeriodicTask("cabinet.catalog.tasks.expire_reservations", every=300.0),),
     manage_card=ManageCard("cabinet.modules.catalog.cards.manage_card", roles=("owner", "manager")),
     checklist=(ChecklistItem("products", _("Add your products or services"), "products",
                              done="cabinet.modules.catalog.selectors.has_products"),),

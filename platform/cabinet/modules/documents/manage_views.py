@@ -14,7 +14,7 @@ from . import selectors, services
 from .forms import FilterForm, UploadForm
 from .models import Document
 
-manage_roles = role_required(*selectors.STAFF_ROLES)
+manage_roles = role_required(*selectors.STAFF_ROLES)  # the roles of its entry in module.py
 
 
 @require_http_methods(["GET"])

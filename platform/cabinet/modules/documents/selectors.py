@@ -10,9 +10,10 @@ from cabinet.accounts.models import AccountNumber
 from cabinet.accounts.permissions import has_role
 
 from .models import Document
+from .module import MODULE
 
 # Staff roles that manage documents (the owner always may); they may also download any document.
-STAFF_ROLES = ("owner", "manager")
+STAFF_ROLES = MODULE.manage_roles("list")  # the roles of its entry in module.py
 
 def customer_documents(user) -> QuerySet[Document]:
     return Document.objects.filter(customer=user)

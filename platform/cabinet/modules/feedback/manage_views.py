@@ -6,10 +6,11 @@ from cabinet.accounts.permissions import role_required
 
 from . import selectors
 from .forms import ScoreFilterForm
+from .module import MODULE
 
 
 @require_GET
-@role_required("owner", "manager")
+@role_required(*MODULE.manage_roles("list"))  # the roles of its entry in module.py
 def rating_list(request):
     filters = ScoreFilterForm(request.GET or None)
     score = filters.cleaned_data.get("score", "") if filters.is_valid() else ""

@@ -23,9 +23,11 @@ from .manage_forms import (
     StatusForm,
 )
 from .models import KNOWN_CARRIERS, DiscountRule, Order
+from .module import MODULE
 
-order_staff = role_required("owner", "manager", "operator")
-discount_staff = role_required("owner", "manager")
+# The roles of each page are those of its entry in module.py, so the navigation and the views never disagree.
+order_staff = role_required(*MODULE.manage_roles("queue"))
+discount_staff = role_required(*MODULE.manage_roles("discounts"))
 # Button labels on an order page for each status it can move to.
 ACTION_LABELS = dict(STATUS_ACTIONS)
 # Status tabs shown even with no order in them; the steps of particular kinds of order show when used.

@@ -1,7 +1,15 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, ModuleSetting, NavEntry
+from cabinet.registry import (
+    ChecklistItem,
+    ManageCard,
+    ManageEntry,
+    Module,
+    ModuleSetting,
+    NavEntry,
+    PeriodicTask,
+)
 
 MODULE = Module(
     key="orders",
@@ -18,6 +26,7 @@ MODULE = Module(
          NavEntry(_("My orders"), "list", icon="list", current_for=("*",))),
     manage_nav=(ManageEntry(_("Orders"), "queue", roles=("owner", "manager", "operator"), icon="cart", group="sales"),
                 ManageEntry(_("Discounts"), "discounts", roles=("owner", "manager"), icon="star", group="sales")),
+    periodic_tasks=(PeriodicTask("cabinet.orders.tasks.place_due_recurring_orders", every=900.0),),
     manage_card=ManageCard("cabinet.modules.orders.cards.manage_card", roles=("owner", "manager")),
     checklist=(ChecklistItem("first-order", _("Receive the first order"), "queue",
                              done="cabinet.modules.orders.selectors.has_orders"),),

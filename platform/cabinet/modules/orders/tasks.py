@@ -1,13 +1,12 @@
 """Background work of orders. Each per-tenant task runs inside one tenant's schema (tenant-schemas-celery
-carries it); the "everywhere" tasks run by beat in the public schema and queue them per tenant."""
+carries it); beat queues the periodic ones in every business where orders are on (module.py)."""
 
 import logging
 import smtplib
 
-from django.db import connection
-
 from cabinet.celery import app
 from cabinet.portal.gating import module_task
+from cabinet.tenancy import current_tenant_url
 
 from . import services
 
@@ -20,24 +19,13 @@ def place_due_recurring_orders() -> int:
     return services.place_due_recurring(services.local_today())
 
 
-@app.task(name="cabinet.orders.tasks.place_due_recurring_orders_everywhere", ignore_result=True)
-def place_due_recurring_orders_everywhere() -> int:
-    """Run by beat in the public schema: queues the per-tenant task in every active tenant's schema
-    (where orders are off, that task does nothing)."""
-    from tenants.services import queue_in_every_business
-
-    return queue_in_every_business(place_due_recurring_orders)
-
-
 @app.task(name="cabinet.orders.tasks.email_recurring_result", ignore_result=True, autoretry_for=(OSError, smtplib.SMTPException), max_retries=5,
           retry_backoff=True)
 @module_task("orders")
 def email_recurring_result(run_id: int) -> bool:
     """Tells the customer what a recurring run placed, or why it placed nothing. A failing mail server is
     retried with growing pauses."""
-    from tenants.services import tenant_url
-
-    return services.send_recurring_result(run_id, tenant_url(connection.tenant))  # type: ignore[attr-defined]  # set by django-tenants
+    return services.send_recurring_result(run_id, current_tenant_url())
 
 
 # --- Invoices ----------------------------------------------------------------------------------------------
@@ -51,10 +39,8 @@ logger = logging.getLogger(__name__)
 def email_invoice(self, invoice_id: int) -> bool:
     """Sends the customer the PDF of a new invoice (once: a sent invoice is skipped). A failing mail server
     is logged and retried with growing pauses."""
-    from tenants.services import tenant_url
-
     try:
-        return services.send_invoice_email(invoice_id, tenant_url(connection.tenant))  # type: ignore[attr-defined]  # set by django-tenants
+        return services.send_invoice_email(invoice_id, current_tenant_url())
     except (OSError, smtplib.SMTPException):
         logger.warning("invoice %s: e-mail failed (attempt %s of %s)", invoice_id, self.request.retries + 1,
                        self.max_retries + 1, exc_info=True)

@@ -12,8 +12,9 @@ from cabinet.accounts.permissions import role_required
 
 from . import selectors, services
 from .forms import QueueFilterForm, ReplyForm, StatusForm
+from .module import MODULE
 
-STAFF_ROLES = ("owner", "manager", "operator")
+STAFF_ROLES = MODULE.manage_roles("queue")  # the roles of its entry in module.py
 support_staff = role_required(*STAFF_ROLES)
 
 

@@ -1,7 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from cabinet.registry import ChecklistItem, ManageCard, ManageEntry, Module, ModuleSetting, NavEntry
+from cabinet.registry import (
+    ChecklistItem,
+    ManageCard,
+    ManageEntry,
+    Module,
+    ModuleSetting,
+    NavEntry,
+    PeriodicTask,
+)
 
 # Stored in English, one topic per line, as the business's settings (it edits them); each reader sees them in
 # their own language (support.topics). Verticals set their own in verticals/registry.py.
@@ -20,6 +28,7 @@ MODULE = Module(
     dashboard_card="cabinet.modules.support.cards.dashboard_card",
     nav=(NavEntry(_("Support"), "list", icon="chat"),),
     manage_nav=(ManageEntry(_("Requests"), "queue", roles=("owner", "manager", "operator"), icon="chat", group="service"),),
+    periodic_tasks=(PeriodicTask("cabinet.support.tasks.auto_close_resolved_requests", every=86400.0),),
     manage_card=ManageCard("cabinet.modules.support.cards.manage_card", roles=("owner", "manager", "operator")),
     checklist=(ChecklistItem("first-reply", _("Answer a customer's request"), "queue",
                              roles=("owner", "manager", "operator"), done="cabinet.modules.support.selectors.has_staff_reply"),),

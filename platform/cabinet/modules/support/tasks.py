@@ -12,12 +12,3 @@ from . import services
 def auto_close_resolved_requests() -> int:
     """Closes the tenant's requests resolved more than "auto_close_days" days ago (a module setting)."""
     return services.auto_close_resolved(portal_state().setting("support", "auto_close_days") or 7)
-
-
-@app.task(name="cabinet.support.tasks.auto_close_resolved_requests_everywhere", ignore_result=True)
-def auto_close_resolved_requests_everywhere() -> int:
-    """Run daily by beat in the public schema: queues the per-tenant task in every active tenant's schema
-    (where support is off, that task does nothing)."""
-    from tenants.services import queue_in_every_business
-
-    return queue_in_every_business(auto_close_resolved_requests)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cabinet.accounts.selectors import wants_notification
+from cabinet.celery import task_named
 from cabinet.mail import render_mail
 
 from ..invoice_pdf import invoice_filename, invoice_language, render_invoice_pdf
@@ -28,8 +29,6 @@ def issue_invoice(order: Order) -> Invoice:
     once and kept. Call it inside the transaction that confirms the order: the counter row stays locked
     until that transaction ends, so a rolled-back confirmation gives its number back and numbers never skip
     or repeat. An order that already has an invoice keeps it. The e-mail to the customer is queued on commit."""
-    from ..tasks import email_invoice
-
     with transaction.atomic():
         # The order row lock makes a second call for the same order wait and then find the invoice.
         order = (Order.objects.select_for_update(of=("self",)).select_related("customer", "pickup_warehouse")
@@ -41,7 +40,7 @@ def issue_invoice(order: Order) -> Invoice:
                           currency=order.currency, total=order.total)
         invoice.pdf = render_invoice_pdf(invoice)
         invoice.save()
-        email_invoice.delay_on_commit(invoice.pk)
+        task_named("cabinet.orders.tasks.email_invoice").delay_on_commit(invoice.pk)
     return invoice
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabinet.accounts.selectors import wants_notification
+from cabinet.celery import task_named
 from cabinet.mail import render_mail
 from cabinet.modules.catalog.selectors import available
 from cabinet.money import format_money
@@ -297,9 +298,7 @@ def place_recurring(recurring, today: date):
         recurring.save(update_fields=["next_run_on"])
         if not created:
             return None
-        from ..tasks import email_recurring_result
-
-        email_recurring_result.delay_on_commit(run.pk)
+        task_named("cabinet.orders.tasks.email_recurring_result").delay_on_commit(run.pk)
     return run
 
 

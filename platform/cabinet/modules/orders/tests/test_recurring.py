@@ -262,13 +262,6 @@ class TestBeat:
         with tenant_context(alpha):
             assert not RecurringRun.objects.exists()
 
-    def test_fan_out_queues_the_task_in_each_business_schema(self, alpha, beta, monkeypatch):
-        from tenants.services import current_schema
-
-        queued = []
-        monkeypatch.setattr(tasks.place_due_recurring_orders, "delay", lambda: queued.append(current_schema()))
-        tasks.place_due_recurring_orders_everywhere.apply()
-        assert {"t_alpha", "t_bravo"} <= set(queued) and "public" not in queued
 
     def test_tenants_are_placed_apart(self, alpha, beta, shop, sent, django_capture_on_commit_callbacks):
         recurring_for(alpha, place(alpha, CUSTOMER, [(shop["tea"], 1)]))

@@ -273,15 +273,6 @@ def test_auto_close_task_does_nothing_where_support_is_off(alpha):
         assert old.status == "resolved"
 
 
-def test_auto_close_fan_out_queues_the_task_in_each_business_schema(alpha, beta, monkeypatch):
-    from cabinet.modules.support import tasks
-    from tenants.services import current_schema
-
-    queued = []
-    monkeypatch.setattr(tasks.auto_close_resolved_requests, "delay", lambda: queued.append(current_schema()))
-    tasks.auto_close_resolved_requests_everywhere.apply()
-    assert {"t_alpha", "t_bravo"} <= set(queued) and "public" not in queued
-
 
 def test_personal_data_and_erase(alpha):
     customer = user(alpha, CUSTOMER)
