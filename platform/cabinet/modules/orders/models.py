@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cabinet import pricing
 from cabinet.modules.catalog.models import CURRENCY_CHOICES, Category, Product, Warehouse
+from cabinet.modules.orders import pricing
 
 from . import flows
 

@@ -9,9 +9,9 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cabinet import pricing
 from cabinet.modules.catalog.models import Reservation
 from cabinet.modules.catalog.selectors import available_units
+from cabinet.modules.orders import pricing
 
 from . import flows
 from .models import (

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cabinet import pricing
 from cabinet.modules.catalog import services as catalog_services
 from cabinet.modules.catalog.models import Warehouse
+from cabinet.modules.orders import pricing
 
 from .. import flows
 from ..models import Cart, CartLine, Order, OrderCounter, OrderLine, OrderStatusChange, RecurringOrder

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cabinet import pricing
+from cabinet.modules.orders import pricing
 
 from ..models import DiscountRule
 

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cabinet import pricing
 from cabinet.accounts.selectors import customer_group_keys
 from cabinet.modules.catalog.models import Product
+from cabinet.modules.orders import pricing
 
 from ..models import MAX_QUANTITY, Cart, CartLine, DiscountRule, Order
 from .cart import get_cart, quantity_from

@@ -271,8 +271,8 @@ def test_resort_demo_sells_its_spa_as_services():
 @pytest.mark.parametrize("vertical_key", ["resort", "wholesale", "franchise"])
 def test_demo_discount_rule_is_one_the_engine_reads_and_the_demo_order_shows_it(beta, vertical_key, caplog):
     """A demo business must not start with a rule the engine skips (and logs) on every cart."""
-    from cabinet import pricing
     from cabinet.modules.catalog.models import Product as CatalogProduct
+    from cabinet.modules.orders import pricing
     from cabinet.modules.orders.models import DiscountRule
     from verticals import VERTICALS, seed_demo_content
 

@@ -6,10 +6,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from cabinet import pricing
 from cabinet.modules.catalog.models import Reservation
 from cabinet.modules.catalog.selectors import available
-from cabinet.modules.orders import selectors, services
+from cabinet.modules.orders import pricing, selectors, services
 from cabinet.modules.orders.cards import dashboard_card
 from cabinet.modules.orders.models import CartLine, DiscountRule, Order, OrderStatusChange
 from cabinet.portal.services import set_module_enabled

@@ -1,4 +1,4 @@
-"""The discount engine (cabinet.pricing): each kind of rule with exact figures, how rules combine, time
+"""The discount engine (cabinet.modules.orders.pricing): each kind of rule with exact figures, how rules combine, time
 windows at their edges, validation of rules, and properties that hold for any cart and any valid rules."""
 
 from dataclasses import replace
@@ -11,7 +11,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cabinet.pricing import (
+from cabinet.modules.orders.pricing import (
     ALLOWED_SCOPES,
     CartLine,
     Combine,
