@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -264,3 +266,67 @@ def personal_data(user) -> dict[str, Any]:
     favourites = Favourite.objects.filter(customer=user).select_related("product").order_by("created_at", "id")
     return {"catalog_favourites": [{"product": f.product.name, "sku": f.product.sku or "",
                                     "added_at": f.created_at.isoformat()} for f in favourites]}
+
+
+# --- What other modules read of the catalog (orders: carts, checkout, discount rules) -----------------------
+# They go through these and never import catalog.models (DESIGN.md: modules meet in services and selectors).
+
+ProductKind = Product.Kind
+ReservationStatus = Reservation.Status
+
+
+def products_by_name() -> QuerySet[Product]:
+    return Product.objects.order_by("name")
+
+
+def categories_by_name() -> QuerySet[Category]:
+    return Category.objects.order_by("name")
+
+
+def product_on_sale(pk: int) -> Product | None:
+    return Product.objects.filter(pk=pk, is_active=True).first()
+
+
+def products_on_sale(ids: Iterable[int]) -> dict[int, Product]:
+    return Product.objects.filter(pk__in=list(ids), is_active=True).in_bulk()
+
+
+def first_products_on_sale(count: int) -> list[Product]:
+    return list(Product.objects.filter(is_active=True).order_by("pk")[:count])
+
+
+def pickup_points() -> QuerySet[Warehouse]:
+    return Warehouse.objects.filter(is_active=True, is_pickup_point=True).order_by("name")
+
+
+def pickup_point(pk: int) -> Warehouse | None:
+    return pickup_points().filter(pk=pk).first()
+
+
+def has_active_reservation(reference: str) -> bool:
+    return Reservation.objects.filter(reference=reference, status=Reservation.Status.ACTIVE).exists()
+
+
+def reservations_of(reference: str) -> list[Reservation]:
+    return list(Reservation.objects.filter(reference=reference))
+
+
+def active_reservations_of(reference: str) -> QuerySet[Reservation]:
+    return Reservation.objects.filter(reference=reference, status=Reservation.Status.ACTIVE)
+
+
+def available_by_id(product_ids: Iterable[int]) -> dict[int, int]:
+    """Units on sale now of each product (products that do not exist are left out)."""
+    found = with_availability(Product.objects.filter(pk__in=list(product_ids))).values_list("pk", "available")
+    return dict(found)
+
+
+def unexpired_reservations(now: datetime) -> QuerySet[Reservation]:
+    """Active reservations that have not run out at `now` (filter by reference, or use as a subquery)."""
+    return Reservation.objects.filter(status=Reservation.Status.ACTIVE).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gte=now))
+
+
+def reservations_with_places(reference: str) -> list[Reservation]:
+    """A reference's reservations of any status, oldest first, with product and warehouse."""
+    return list(Reservation.objects.filter(reference=reference).select_related("product", "warehouse").order_by("id"))

@@ -377,6 +377,12 @@ def release(reference: str) -> int:
         status=Reservation.Status.RELEASED)
 
 
+def hold_until_released(reference: str) -> int:
+    """The reference's active reservations no longer lapse (a confirmed order keeps its goods until it is
+    fulfilled or cancelled); how many."""
+    return Reservation.objects.filter(reference=reference, status=Reservation.Status.ACTIVE).update(expires_at=None)
+
+
 @transaction.atomic
 def consume(reference: str) -> int:
     """The goods leave the warehouse: stock goes down by the reserved units, the reservations are marked

@@ -23,7 +23,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from cabinet.idempotency import header_parameter, idempotent
-from cabinet.modules.catalog.models import Product
+from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.catalog.services import NotEnoughStock
 
 from . import selectors, services
@@ -134,7 +134,7 @@ class QuoteLineSerializer(serializers.Serializer):
     product = serializers.IntegerField()
     name = serializers.CharField()
     sku = serializers.CharField(allow_blank=True)
-    kind = serializers.ChoiceField(choices=Product.Kind.choices,
+    kind = serializers.ChoiceField(choices=catalog_selectors.ProductKind.choices,
                                    help_text=gettext_lazy("goods are counted in stock; services and digital items are not."))
     quantity = serializers.IntegerField()
     unit_price = _money()
@@ -179,7 +179,7 @@ class OrderLineSerializer(serializers.Serializer):
     product = serializers.IntegerField(source="product_id")
     name = serializers.CharField()
     sku = serializers.CharField(allow_blank=True)
-    kind = serializers.ChoiceField(choices=Product.Kind.choices)
+    kind = serializers.ChoiceField(choices=catalog_selectors.ProductKind.choices)
     quantity = serializers.IntegerField()
     unit_price = _money()
     discount = _money()

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from cabinet.modules.catalog.models import Product
+from cabinet.modules.catalog import selectors as catalog_selectors
 
 from . import services
 from .models import DiscountRule, Order
@@ -17,7 +17,7 @@ def seed_demo_content(vertical) -> None:
     User = get_user_model()
     if DiscountRule.objects.exists() or Order.objects.exists():
         return
-    products = list(Product.objects.filter(is_active=True).order_by("pk")[:2])
+    products = catalog_selectors.first_products_on_sale(2)
     rule = DiscountRule.objects.create(title="5 or more of one item", kind=DiscountRule.Kind.QUANTITY_BREAK,
                                        value=Decimal("10"), min_quantity=5, scope=DiscountRule.Scope.PRODUCTS)
     rule.products.set(products)

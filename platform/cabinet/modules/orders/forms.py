@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cabinet.modules.catalog.models import Warehouse
+from cabinet.modules.catalog import selectors as catalog_selectors
 
 from .models import Order, RecurringOrder
 
@@ -13,7 +13,7 @@ class CheckoutForm(forms.Form):
     delivery_method = forms.ChoiceField(label=_("How to receive the order"), choices=Order.Delivery.choices,
                                         widget=forms.RadioSelect, initial=Order.Delivery.DELIVERY)
     address = forms.CharField(label=_("Delivery address"), max_length=300, required=False)
-    pickup_warehouse = forms.ModelChoiceField(label=_("Pickup point"), required=False, queryset=Warehouse.objects.none(),
+    pickup_warehouse = forms.ModelChoiceField(label=_("Pickup point"), required=False, queryset=catalog_selectors.pickup_points().none(),
                                               empty_label=_("Choose a pickup point"))
     comment = forms.CharField(label=_("Comment"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
@@ -29,7 +29,7 @@ class CheckoutForm(forms.Form):
                 del self.fields[name]
             self.fields["recipient_name"].label = pgettext_lazy("person", "Name")
             return
-        points = Warehouse.objects.filter(is_active=True, is_pickup_point=True).order_by("name")
+        points = catalog_selectors.pickup_points()
         self.fields["pickup_warehouse"].queryset = points
         if not points.exists():
             self.fields["delivery_method"].choices = [(Order.Delivery.DELIVERY, Order.Delivery.DELIVERY.label)]

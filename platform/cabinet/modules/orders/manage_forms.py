@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cabinet.accounts.selectors import customer_group_choices
-from cabinet.modules.catalog.models import Category, Product
+from cabinet.modules.catalog import selectors as catalog_selectors
 
 from . import services
 from .models import DiscountRule, Order
@@ -100,11 +100,11 @@ class DiscountRuleForm(forms.ModelForm):
     are read in the rule's time zone."""
 
     products = forms.ModelMultipleChoiceField(
-        label=_("Products"), required=False, queryset=Product.objects.order_by("name"),
+        label=_("Products"), required=False, queryset=catalog_selectors.products_by_name(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Only for a rule on chosen products. Hold Ctrl (⌘ on a Mac) to choose several."))
     categories = forms.ModelMultipleChoiceField(
-        label=_("Categories"), required=False, queryset=Category.objects.order_by("name"),
+        label=_("Categories"), required=False, queryset=catalog_selectors.categories_by_name(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Only for a rule on chosen categories. Hold Ctrl (⌘ on a Mac) to choose several."))
     weekdays = forms.TypedMultipleChoiceField(

@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cabinet.modules.catalog.models import CURRENCY_CHOICES, Category, Product, Warehouse
+from cabinet.modules.catalog.selectors import ProductKind
 from cabinet.modules.orders import pricing
+from cabinet.money import CURRENCIES
 
 from . import flows
 
+CURRENCY_CHOICES = [(code, code) for code in CURRENCIES]
 MAX_QUANTITY = 999
 # Carriers whose tracking page takes the number in its address; the link staff enter wins over these.
 KNOWN_CARRIERS: dict[str, str] = {
@@ -82,8 +84,8 @@ class DiscountRule(models.Model):
     value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices,
                                   default=ValueType.PERCENT)
     scope = models.CharField(_("applies to"), max_length=12, choices=Scope.choices, default=Scope.CART)
-    products = models.ManyToManyField(Product, blank=True, related_name="+", verbose_name=_("products"))
-    categories = models.ManyToManyField(Category, blank=True, related_name="+", verbose_name=_("categories"))
+    products = models.ManyToManyField("catalog.Product", blank=True, related_name="+", verbose_name=_("products"))
+    categories = models.ManyToManyField("catalog.Category", blank=True, related_name="+", verbose_name=_("categories"))
     combine = models.CharField(_("combination"), max_length=10, choices=Combine.choices, default=Combine.BEST)
     priority = models.IntegerField(_("priority"), default=0)
     active = models.BooleanField(_("active"), default=True)
@@ -128,7 +130,7 @@ class Cart(models.Model):
 
 class CartLine(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)])
     added_at = models.DateTimeField(default=timezone.now)
 
@@ -154,7 +156,7 @@ class DeliveryDetails(models.Model):
     delivery_method = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices,
                                        default=Delivery.DELIVERY)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    pickup_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, null=True, blank=True,
+    pickup_warehouse = models.ForeignKey("catalog.Warehouse", on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="+", verbose_name=_("pickup point"))
     comment = models.TextField(_("comment"), blank=True)
 
@@ -262,7 +264,7 @@ class Order(DeliveryDetails):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     sku = models.CharField(max_length=64, blank=True)
     quantity = models.PositiveIntegerField()
@@ -270,7 +272,7 @@ class OrderLine(models.Model):
     discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(max_digits=12, decimal_places=2)
     # The product's kind when the order was placed (only goods are reserved and shipped).
-    kind = models.CharField(max_length=10, choices=Product.Kind.choices, default=Product.Kind.GOODS)
+    kind = models.CharField(max_length=10, choices=ProductKind.choices, default=ProductKind.GOODS)
     # The line's discounts as `pricing.DiscountFacts` records, explained when read.
     discounts = models.JSONField(default=list, blank=True)
     # What lines placed before `discounts` existed were told, in the language of their checkout.
@@ -382,7 +384,7 @@ class RecurringOrder(DeliveryDetails):
 
 class RecurringOrderLine(models.Model):
     recurring = models.ForeignKey(RecurringOrder, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)])
 
     class Meta:

@@ -1,15 +1,17 @@
 """Reads of the orders module."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cabinet.modules.catalog.models import Reservation
+from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.catalog.selectors import available_units
 from cabinet.modules.orders import pricing
 
@@ -24,6 +26,11 @@ from .models import (
     RecurringRun,
 )
 from .services import PricedCartLines
+
+if TYPE_CHECKING:
+    from cabinet.modules.catalog.models import (
+        Reservation,  # annotations only; the data comes from its selectors
+    )
 
 # Orders still under way, whatever their flow (delivered, collected, done and cancelled are final).
 OPEN_STATUSES = tuple(status for status in Order.Status.values if status not in flows.FINAL)
@@ -112,8 +119,7 @@ def personal_data(user) -> dict[str, Any]:
 def _held_now(now: datetime) -> QuerySet[Reservation]:
     """The active reservations of the order in the outer query that have not run out at `now`."""
     reference = Concat(Value("order:"), Cast(OuterRef("pk"), CharField()))
-    return Reservation.objects.filter(reference=reference, status=Reservation.Status.ACTIVE).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gte=now))
+    return catalog_selectors.unexpired_reservations(now).filter(reference=reference)
 
 
 def _queue_base(now: datetime) -> QuerySet[Order]:
@@ -199,16 +205,15 @@ class HoldState:
 
 def hold_state(order: Order, now: datetime | None = None) -> HoldState:
     now = now or timezone.now()
-    reservations = list(Reservation.objects.filter(reference=order.reservation_reference)
-                        .select_related("product", "warehouse").order_by("id"))
-    active = [r for r in reservations if r.status == Reservation.Status.ACTIVE]
+    reservations = catalog_selectors.reservations_with_places(order.reservation_reference)
+    active = [r for r in reservations if r.status == catalog_selectors.ReservationStatus.ACTIVE]
     current = [r for r in active if r.expires_at is None or r.expires_at >= now]
     if current:
         limits = [r.expires_at for r in current if r.expires_at is not None]
         return HoldState("held", min(limits) if limits else None, current)
     if active or (order.status == Order.Status.NEW and reservations):
         return HoldState("lapsed", None, reservations)
-    if any(r.status == Reservation.Status.CONSUMED for r in reservations):
+    if any(r.status == catalog_selectors.ReservationStatus.CONSUMED for r in reservations):
         return HoldState("consumed", None, reservations)
     if reservations:
         return HoldState("released", None, reservations)
@@ -311,11 +316,8 @@ def api_invoices(customer) -> QuerySet[Invoice]:
 
 def availability_of(product_ids: list[int]) -> dict[int, int]:
     """What can be reserved now of each product (stock minus active holds), in one query. Not a reservation."""
-    from cabinet.modules.catalog.models import Product
-    from cabinet.modules.catalog.selectors import with_availability
-
-    found = with_availability(Product.objects.filter(pk__in=product_ids)).values_list("pk", "available")
-    return {pk: int(available or 0) for pk, available in found}
+    found = catalog_selectors.available_by_id(product_ids)
+    return {pk: int(available or 0) for pk, available in found.items()}
 
 
 def quote(result: PricedCartLines) -> dict[str, Any]:

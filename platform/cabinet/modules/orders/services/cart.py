@@ -1,7 +1,9 @@
 """The customer's cart: add, change and remove lines. Goods are checked against what is available now
 (stock minus holds), so the cart never promises more than the catalog can give; the checkout reserves."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,10 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cabinet.modules.catalog.models import Product
+from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.catalog.selectors import available, available_units
 
 from ..models import MAX_QUANTITY, Cart, CartLine
+
+if TYPE_CHECKING:
+    from cabinet.modules.catalog.models import Product  # annotations only; the data comes from its selectors
 
 # --- Cart --------------------------------------------------------------------------------------------------
 
@@ -34,7 +39,7 @@ def quantity_from(value: Any) -> int:
 
 def _product_on_sale(product_id: Any) -> Product:
     try:
-        product = Product.objects.filter(pk=int(product_id), is_active=True).first()
+        product = catalog_selectors.product_on_sale(int(product_id))
     except (TypeError, ValueError):
         product = None
     if product is None:

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.catalog import services as catalog_services
-from cabinet.modules.catalog.models import Warehouse
 from cabinet.modules.orders import pricing
 
 from .. import flows
@@ -51,7 +51,7 @@ def clean_receiving(data: dict[str, Any], *, needs_delivery: bool = True) -> dic
             errors["address"].append(_("Enter the delivery address."))
     else:
         warehouse_id = str(getattr(warehouse, "pk", warehouse) or "")
-        warehouse = Warehouse.objects.filter(pk=int(warehouse_id), is_active=True, is_pickup_point=True).first() \
+        warehouse = catalog_selectors.pickup_point(int(warehouse_id)) \
             if warehouse_id.isdigit() and len(warehouse_id) < 19 else None
         if warehouse is None:
             errors["pickup_warehouse"].append(_("Choose a pickup point."))

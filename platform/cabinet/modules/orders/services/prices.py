@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabinet.accounts.selectors import customer_group_keys
-from cabinet.modules.catalog.models import Product
+from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.orders import pricing
 
 from ..models import MAX_QUANTITY, Cart, CartLine, DiscountRule, Order
@@ -82,7 +82,7 @@ def lines_from_items(items: Any) -> list[CartLine]:
         else:
             wanted.append((None, None))
     ids = {int(pid) for pid, _q in wanted if isinstance(pid, int) or (isinstance(pid, str) and pid.isdigit())}
-    products = Product.objects.filter(pk__in=ids, is_active=True).in_bulk()
+    products = catalog_selectors.products_on_sale(ids)
     errors: list[str] = []
     lines: list[CartLine] = []
     seen: set[int] = set()

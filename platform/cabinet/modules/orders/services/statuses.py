@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.catalog import services as catalog_services
-from cabinet.modules.catalog.models import Product, Reservation
 
 from .. import flows
 from ..models import Order, OrderStatusChange
@@ -93,18 +93,19 @@ def change_status(order: Order, status: str, by, *, tracking: dict[str, Any] | N
                 "current": order.get_status_display().lower(), "new": _status_label(status).lower()})
         shipping = clean_tracking(tracking) if status == Order.Status.SHIPPED else None
         reference = order.reservation_reference
-        held = Reservation.objects.filter(reference=reference, status=Reservation.Status.ACTIVE)
+        held = catalog_selectors.has_active_reservation(reference)
         if status == Order.Status.CONFIRMED:
-            goods = [(line.product_id, line.quantity) for line in order.lines.filter(kind=Product.Kind.GOODS)]
-            if held.exists():
-                held.update(expires_at=None)
+            goods = [(line.product_id, line.quantity)
+                     for line in order.lines.filter(kind=catalog_selectors.ProductKind.GOODS)]
+            if held:
+                catalog_services.hold_until_released(reference)
             elif goods:
                 try:
                     catalog_services.reserve(goods, reference, None, warehouse_id=order.pickup_warehouse_id)
                 except catalog_services.NotEnoughStock as error:
                     raise ValidationError([ValidationError(m, code="unavailable") for m in error.messages]) from error
             issue_invoice(order)
-        elif flows.CONSUMES_STOCK.get(order.flow) == status and held.exists():
+        elif flows.CONSUMES_STOCK.get(order.flow) == status and held:
             catalog_services.consume(reference)
         if shipping is not None:
             for name, value in shipping.items():
