@@ -276,8 +276,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kabinet API", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False,
-    "PREPROCESSING_HOOKS": ["cabinet.api.only_enabled_modules"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cabinet.api.document_common_errors"],
+    "PREPROCESSING_HOOKS": ["cabinet.api.schema.only_enabled_modules"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cabinet.api.schema.document_common_errors"],
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import pwa
+from .portal import pwa
 
 urlpatterns = [
     path("", include("tenants.urls")),

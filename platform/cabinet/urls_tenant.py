@@ -3,7 +3,9 @@ the registry, each under the module's namespace, so the module gate can answer 4
 
 from django.urls import include, path
 
-from . import api, pwa, registry
+from . import registry
+from .api import schema as api
+from .portal import pwa
 
 mounts = registry.url_mounts()
 

@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cabinet import registry
-from cabinet.mail import render_mail
+from cabinet.portal.mail import render_mail
 
 from .. import selectors, throttling, tokens
 from ..models import (

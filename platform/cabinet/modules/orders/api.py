@@ -22,7 +22,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from cabinet.idempotency import header_parameter, idempotent
+from cabinet.api.idempotency import header_parameter, idempotent
 from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.catalog.services import NotEnoughStock
 

@@ -9,7 +9,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from cabinet.idempotency import idempotent
+from cabinet.api.idempotency import idempotent
 from cabinet.modules.support.api import RequestViewSet
 from cabinet.urls_tenant import urlpatterns as tenant_urlpatterns
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cabinet.accounts.selectors import wants_notification
 from cabinet.celery import task_named
-from cabinet.mail import render_mail
+from cabinet.portal.mail import render_mail
 
 from ..invoice_pdf import invoice_filename, invoice_language, render_invoice_pdf
 from ..models import Invoice, InvoiceCounter, Order

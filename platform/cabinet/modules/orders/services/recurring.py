@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from cabinet.accounts.selectors import wants_notification
 from cabinet.celery import task_named
-from cabinet.mail import render_mail
 from cabinet.modules.catalog.selectors import available
 from cabinet.money import format_money
+from cabinet.portal.mail import render_mail
 
 from ..models import MAX_QUANTITY, CartLine, Order, RecurringOrder, RecurringOrderLine, RecurringRun
 from .cart import add_to_cart, get_cart, quantity_from
