@@ -18,9 +18,11 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m cabinet.launcher test $(PYTEST_ARGS)
 
+# ruff, mypy, and the import boundaries (import-linter contracts written from the module registry)
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/python -m cabinet.import_contracts
 
 bench-provisioning: $(BIN)/.installed
 	$(BIN)/python benchmarks/provisioning.py

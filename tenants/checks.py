@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.core import checks
 from django.db import DatabaseError, connections
 
-from cabinet.launcher import CASE_FOLDING_QUERY  # the question the launcher asks of its own server
+# The question asked of any server (the launcher asks its own too): does lower() fold Cyrillic?
+CASE_FOLDING_QUERY = "SELECT lower('ТЕСТ Їжак') = 'тест їжак' AND upper('ґанок') = 'ҐАНОК'"
 
 HINT = ("Create the database with a Unicode locale: on PostgreSQL 17+ `CREATE DATABASE kabinet TEMPLATE template0 "
         "LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'`, or an ICU locale (LOCALE_PROVIDER icu ICU_LOCALE 'und'), "

@@ -2,7 +2,9 @@
 
 import ast
 import importlib
+import os
 import platform
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -96,3 +98,49 @@ def test_task_name_check_catches_a_task_without_one(tmp_path):
                    "@app.task(name='x.named', bind=True)\ndef named(self):\n    pass\n\n\n"
                    "@app.task\ndef bare():\n    pass\n")
     assert tasks_without_explicit_name([bad]) == [f"{bad}:4 nameless", f"{bad}:14 bare"]
+
+
+# --- Import boundaries ---------------------------------------------------------------------------------------
+# The contracts come from the registry (cabinet/import_contracts.py): layers, modules meeting only in each
+# other's services/selectors and only when declared, no module importing another's models.
+
+def _lint_copy(tmp_path: Path, bad_file: tuple[str, str]) -> subprocess.CompletedProcess:
+    """import-linter run over a copy of the sources (optionally with one extra file), so a deliberately bad
+    import never touches the working tree."""
+    copy = tmp_path / "src"
+    for root in SOURCE_ROOTS:
+        shutil.copytree(ROOT / root, copy / root, ignore=shutil.ignore_patterns(
+            "__pycache__", "locale", "static", "templates", "fonts", "*.po", "*.mo"))
+    (copy / bad_file[0]).write_text(bad_file[1])
+    from cabinet import import_contracts  # the contracts of the copy: its kernel includes a new kernel file
+
+    (copy / ".importlinter").write_text(import_contracts.contracts_config(cabinet_dir=copy / "platform" / "cabinet"))
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": f"{copy}:{copy / 'platform'}"}
+    lint = Path(sys.executable).parent / "lint-imports"
+    return subprocess.run([str(lint), "--config", str(copy / ".importlinter"), "--no-cache"], capture_output=True,
+                          text=True, cwd=copy, env=env)
+
+
+def test_import_contracts_hold():
+    from cabinet import import_contracts
+
+    config = import_contracts.contracts_config()
+    # every declared module is covered, so a new module needs no edit of the contracts
+    for package, _path, _deps in import_contracts.module_packages().values():
+        assert f"source_modules =\n    {package}\n" in config, package
+    result = subprocess.run([sys.executable, "-m", "cabinet.import_contracts"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
+
+
+def test_import_contracts_catch_a_bad_import(tmp_path):
+    # feedback declares support only: reaching into catalog's models breaks two contracts, and the kernel
+    # importing a core app breaks the layers
+    bad = ("platform/cabinet/modules/feedback/probe.py", "from cabinet.modules.catalog.models import Product  # noqa\n")
+    result = _lint_copy(tmp_path, bad)
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "cabinet.modules.feedback.probe -> cabinet.modules.catalog.models" in result.stdout
+    assert "Module feedback uses module catalog not at all" in result.stdout
+    kernel = ("platform/cabinet/probe.py", "from cabinet.portal import selectors  # noqa\n")
+    result = _lint_copy(tmp_path / "kernel", kernel)
+    assert result.returncode == 1 and "cabinet.probe -> cabinet.portal.selectors" in result.stdout, result.stdout[-3000:]

@@ -152,7 +152,7 @@ def test_console_tenants(staff_client, cyrillic_business, query):
 
 def test_case_insensitive_unique_names_hold_for_cyrillic(alpha):
     """A unique index on lower(name) is only as good as lower(): «ПАРТНЁРЫ» is the group «Партнёры»."""
-    from cabinet.portal.services import create_customer_group
+    from cabinet.accounts.services import create_customer_group
 
     with tenant_context(alpha):
         create_customer_group("Партнёры")

@@ -6,7 +6,8 @@ module is covered without editing anything here:
   over the verticals' data over the kernel (every other module of `cabinet`); never upward;
 - a module imports another module only through its `services` or `selectors`, and only when its
   `module.py` lists that module in `depends_on`;
-- no module imports another's `models` (foreign keys name models by string).
+- no module imports another's `models` (foreign keys name models by string), and no core app another core
+  app's `models`.
 
 `python -m cabinet.import_contracts` (run by `make lint`) checks them; `tests/test_architecture.py` too.
 """
@@ -117,6 +118,15 @@ def contracts_config(modules: dict[str, tuple[str, Path, tuple[str, ...]]] | Non
                 f"[importlinter:contract:{key}-models]\nname = Module {key} imports no other module's models "
                 f"(foreign keys by string)\ntype = forbidden\nsource_modules =\n    {package}\nforbidden_modules =\n    "
                 + "\n    ".join(others_models[key]) + f"\nallow_indirect_imports = True\nignore_imports =\n    {ignored}\nunmatched_ignore_imports_alerting = none\n")
+    for core in present_core:
+        others = [f"{other}.models" for other in present_core if other != core
+                  and ((cabinet_dir / other.split(".")[1] / "models.py").exists())]
+        if others:
+            sections.append(
+                f"[importlinter:contract:{core.split('.')[1]}-core-models]\nname = Core app {core} imports no other "
+                f"core app's models (their services and selectors only)\ntype = forbidden\nsource_modules =\n    {core}"
+                "\nforbidden_modules =\n    " + "\n    ".join(others)
+                + f"\nallow_indirect_imports = True\nignore_imports =\n    {ignored}\nunmatched_ignore_imports_alerting = none\n")
     return "\n".join(sections)
 
 

@@ -27,6 +27,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tenants.checks import CASE_FOLDING_QUERY  # the question asked of any server, ours too
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATA_DIR = ROOT / ".data"
 POSTGRES_OS_USER = "kabinet_pg"  # PostgreSQL refuses to run as root
@@ -35,8 +37,6 @@ DATABASE_NAME = "kabinet"
 # depending on the OS's locales; sorting stays by code point, as with "C". The wheel's server has no ICU.
 DATABASE_LOCALE = ("--locale=C", "--locale-provider=builtin", "--builtin-locale=C.UTF-8")
 DATABASE_LOCALE_SQL = "LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8' LC_COLLATE 'C' LC_CTYPE 'C'"
-# The question the platform asks any server (tenants.checks asks it too): does lower() fold Cyrillic?
-CASE_FOLDING_QUERY = "SELECT lower('ТЕСТ Їжак') = 'тест їжак' AND upper('ґанок') = 'ҐАНОК'"
 
 
 def say(text: str = "", *, end: str = "\n") -> None:

@@ -136,6 +136,7 @@ LINKS = """() => [...document.querySelectorAll("a[href]")].filter((a) => !a.hasA
 
 def _seed_cyrillic(owner, customer):
     """Cyrillic names, titles and slugs in every module, next to the verticals' English demo content."""
+    from cabinet.accounts import services as accounts
     from cabinet.modules.catalog import services as catalog
     from cabinet.modules.documents import services as documents
     from cabinet.modules.feedback import services as feedback
@@ -143,7 +144,6 @@ def _seed_cyrillic(owner, customer):
     from cabinet.modules.orders.models import DiscountRule
     from cabinet.modules.support import services as support
     from cabinet.modules.support.selectors import finished_request, topic_list
-    from cabinet.portal import services as portal
     from cabinet.portal.selectors import portal_state
     from cms.models import ArticlePage
     from cms.services import ensure_news_index
@@ -162,8 +162,8 @@ def _seed_cyrillic(owner, customer):
         "address": "Київ, просп. Перемоги, 12, кв. 7", "comment": "Будь ласка, зателефонуйте заздалегідь."})
     orders.change_status(order, "confirmed", owner)
     olena = User.objects.create_user("oleksandr@klient.example", PASSWORD, full_name="Олександр Петренко-Заболотний")
-    portal.attach_account_number(contact="oleksandr@klient.example", number="ДОГ-2026-0042", kind="contract")
-    group = portal.create_customer_group("Постійні клієнти")
+    accounts.attach_account_number(contact="oleksandr@klient.example", number="ДОГ-2026-0042", kind="contract")
+    group = accounts.create_customer_group("Постійні клієнти")
     group.members.add(olena, customer)
     pdf = SimpleUploadedFile("акт.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
     documents.upload_document(customer=customer, title="Акт виконаних робіт № 15 від 1 березня",

@@ -130,10 +130,10 @@ def wants_notification(user, event: str, channel: str) -> bool:
 
 
 def terms_text() -> str:
-    """The business's terms of use ("" if it has none)."""
-    from cabinet.portal.models import Branding
+    """The business's terms of use ("" if it has none): the portal's branding holds them."""
+    from cabinet.portal.selectors import terms_text as branding_terms
 
-    return Branding.objects.filter(pk=1).values_list("terms_text", flat=True).first() or ""
+    return branding_terms()
 
 
 def _iso(value) -> str | None:
@@ -198,3 +198,20 @@ def customer_for_staff(customer_id: int) -> User | None:
     """A customer of this business (any state) with their numbers and groups, for the manage area."""
     return (User.objects.filter(pk=customer_id, role=User.Role.CUSTOMER)
             .prefetch_related("account_numbers", "customer_groups").first())
+
+
+def customer_groups():
+    """The business's customer groups with their number of members, by name."""
+    from django.db.models import Count
+
+    from .models import CustomerGroup
+
+    return CustomerGroup.objects.annotate(member_count=Count("members")).order_by("name")
+
+
+def customer_group_members(group):
+    return group.members.order_by("full_name", "email", "id")
+
+
+# The kinds of customers' numbers, for forms of other apps (which never import accounts.models).
+AccountNumberKind = AccountNumber.Kind

@@ -21,7 +21,7 @@ from cabinet.accounts.permissions import role_required
 from cabinet.forms import add_service_errors
 from cabinet.http import post_only
 
-from . import selectors, services
+from . import selectors
 from .forms import AccountNumberForm, CustomerGroupForm, GroupMemberForm, NumbersImportForm
 
 OWNER_AND_MANAGER = ("owner", "manager")
@@ -59,7 +59,7 @@ def customers(request):
     form = AccountNumberForm(request.POST)
     if form.is_valid():
         try:
-            attached = services.attach_account_number(**form.cleaned_data)
+            attached = account_services.attach_account_number(**form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -73,7 +73,7 @@ def customers(request):
 @post_only("portal:manage-customers")
 def number_remove(request, number_id):
     try:
-        services.remove_account_number(number_id)
+        account_services.remove_account_number(number_id)
     except ValidationError as error:
         messages.error(request, _messages_of(error))
     else:
@@ -89,7 +89,7 @@ def numbers_import(request):
     form = NumbersImportForm(request.POST, request.FILES) if request.method == "POST" else NumbersImportForm()
     report = None
     if request.method == "POST" and form.is_valid():
-        report = services.import_account_numbers(form.cleaned_data["file"],
+        report = account_services.import_account_numbers(form.cleaned_data["file"],
                                                  apply_valid_rows=form.cleaned_data["apply_valid_rows"])
         if report.applied:
             messages.success(request, _("%(attached)s numbers attached, %(unchanged)s were already in place.") % {
@@ -215,21 +215,21 @@ def customer_groups(request):
     form = CustomerGroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            group = services.create_customer_group(form.cleaned_data["name"])
+            group = account_services.create_customer_group(form.cleaned_data["name"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Group “%(name)s” created. Add its members now.") % {"name": group.name})
             return redirect("portal:manage-customer-group", pk=group.pk)
     return render(request, "portal/manage_customer_groups.html", {
-        "groups": selectors.customer_groups(), "form": form}, status=400 if form.errors else 200)
+        "groups": account_selectors.customer_groups(), "form": form}, status=400 if form.errors else 200)
 
 
 @role_required(*OWNER_AND_MANAGER)
 @require_http_methods(["GET", "POST"])
 def customer_group(request, pk):
     """One group: rename, add and remove members, delete."""
-    group = selectors.customer_groups().filter(pk=pk).first()
+    group = account_selectors.customer_groups().filter(pk=pk).first()
     if group is None:
         raise Http404
     action = request.POST.get("action") if request.method == "POST" else None
@@ -237,21 +237,21 @@ def customer_group(request, pk):
     member_form = GroupMemberForm(request.POST if action == "add" else None)
     try:
         if action == "rename" and rename_form.is_valid():
-            services.rename_customer_group(group, rename_form.cleaned_data["name"])
+            account_services.rename_customer_group(group, rename_form.cleaned_data["name"])
             messages.success(request, _("The group is renamed."))
             return redirect("portal:manage-customer-group", pk=group.pk)
         if action == "add" and member_form.is_valid():
-            customer = services.add_to_customer_group(group, member_form.cleaned_data["customer"])
+            customer = account_services.add_to_customer_group(group, member_form.cleaned_data["customer"])
             messages.success(request, _("%(name)s added.") % {"name": customer.display_name})
             return redirect("portal:manage-customer-group", pk=group.pk)
         if action == "remove":
-            services.remove_from_customer_group(group, request.POST.get("member"))
+            account_services.remove_from_customer_group(group, request.POST.get("member"))
             messages.success(request, _("Removed from the group."))
             return redirect("portal:manage-customer-group", pk=group.pk)
         if action == "delete":
             if request.POST.get("confirm") != "on":
                 raise ValidationError(_("Tick the box to confirm the deletion."))
-            services.delete_customer_group(group)
+            account_services.delete_customer_group(group)
             messages.success(request, _("Group “%(name)s” deleted.") % {"name": group.name})
             return redirect("portal:manage-customer-groups")
     except ValidationError as error:
@@ -259,7 +259,7 @@ def customer_group(request, pk):
             messages.error(request, _messages_of(error))
             return redirect("portal:manage-customer-group", pk=group.pk)
         add_service_errors(rename_form if action == "rename" else member_form, error)
-    page = Paginator(selectors.customer_group_members(group), CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(account_selectors.customer_group_members(group), CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     invalid = rename_form.errors or member_form.errors or (action and action not in ("rename", "add"))
     return render(request, "portal/manage_customer_group.html", {
         "group": group, "page": page, "rename_form": rename_form, "member_form": member_form,

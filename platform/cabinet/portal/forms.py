@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 import verticals
-from cabinet.accounts.models import AccountNumber, User
+from cabinet.accounts.selectors import AccountNumberKind
 from cabinet.registry import Module
 
 from .models import Branding, StaffInvite
@@ -227,20 +227,20 @@ class AcceptInviteForm(forms.Form):
         elif first:
             try:
                 password_validation.validate_password(
-                    first, User(email=self.email, full_name=cleaned.get("full_name", "")))
+                    first, get_user_model()(email=self.email, full_name=cleaned.get("full_name", "")))
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
 
 
 class StaffRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=[c for c in User.Role.choices if c[0] != "customer"])
+    role = forms.ChoiceField(label=_("Role"), choices=[c for c in get_user_model().Role.choices if c[0] != "customer"])
 
 
 class AccountNumberForm(forms.Form):
     contact = forms.CharField(label=_("Customer's e-mail or phone"), max_length=254)
     number = forms.CharField(label=_("Number"), max_length=40)
-    kind = forms.ChoiceField(label=_("Kind"), choices=AccountNumber.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AccountNumberKind.choices)
 
 
 class CustomerGroupForm(forms.Form):

@@ -196,14 +196,6 @@ def contrast_report(colour: str) -> dict[str, Any]:
     }
 
 
-def customer_groups():
-    """The business's customer groups with their number of members, by name."""
-    from django.db.models import Count
-
-    from cabinet.accounts.models import CustomerGroup
-
-    return CustomerGroup.objects.annotate(member_count=Count("members")).order_by("name")
-
-
-def customer_group_members(group):
-    return group.members.order_by("full_name", "email", "id")
+def terms_text() -> str:
+    """The business's terms of use ("" if it has none)."""
+    return Branding.objects.filter(pk=1).values_list("terms_text", flat=True).first() or ""

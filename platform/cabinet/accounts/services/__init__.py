@@ -1,7 +1,19 @@
 """Writes about accounts, by subject: `profile` (sign-in links, e-mail confirmation, registration, profile,
-addresses, notification choices, deletion) and `passwords` (reset links, staff help, temporary passwords,
-the account's history)."""
+addresses, notification choices, deletion), `passwords` (reset links, staff help, temporary passwords,
+the account's history) and `customers` (contract and account numbers, customer groups)."""
 
+from .customers import (
+    NUMBER_MAX_LENGTH,
+    ImportReport,
+    add_to_customer_group,
+    attach_account_number,
+    create_customer_group,
+    delete_customer_group,
+    import_account_numbers,
+    remove_account_number,
+    remove_from_customer_group,
+    rename_customer_group,
+)
 from .passwords import (
     choose_new_password,
     delete_old_account_records,
@@ -38,6 +50,7 @@ from .profile import (
 )
 
 __all__ = [
+    "NUMBER_MAX_LENGTH", "ImportReport", "add_to_customer_group", "attach_account_number", "create_customer_group", "delete_customer_group", "import_account_numbers", "remove_account_number", "remove_from_customer_group", "rename_customer_group",
     "DELETED_NAME", "FAILED", "HELD", "LOGIN_TOKEN_LIFETIME", "SENT", "cancel_email_change", "choose_new_password",
     "confirm_email", "delete_account", "delete_address", "delete_old_account_records", "email_reset_link",
     "issue_login_token", "make_password_link", "password_changed", "password_link_user", "password_reset_completed",

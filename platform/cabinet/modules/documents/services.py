@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from .models import Document, DocumentAccess
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-TITLE_MAX_LENGTH = Document._meta.get_field("title").max_length
+TITLE_MAX_LENGTH = cast(int, Document._meta.get_field("title").max_length)
 
 _ZIP = (b"PK\x03\x04",)
 _OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # .doc .xls .ppt
@@ -95,7 +96,7 @@ def delete_document(document: Document) -> None:
     file = document.file
     document.delete()
     if file:
-        transaction.on_commit(lambda: file.storage.delete(file.name))
+        transaction.on_commit(lambda: file.storage.delete(str(file.name)))
 
 
 @transaction.atomic

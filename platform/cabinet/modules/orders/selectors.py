@@ -157,7 +157,7 @@ def filtered_queue(*, placed_from: date | None = None, placed_to: date | None = 
     if placed_via:
         orders = orders.filter(placed_via=placed_via)
     if hold_lapsed:  # only goods are held
-        orders = orders.filter(status=Order.Status.NEW, holding=False,
+        orders = orders.filter(status=Order.Status.NEW, holding=False,  # type: ignore[misc]  # annotated above
                                flow__in=(Order.Flow.DELIVERY, Order.Flow.PICKUP))
     q = q.strip()
     if q:
@@ -373,7 +373,7 @@ def describe_schedule(recurring: RecurringOrder) -> str:
 
     if recurring.period == RecurringOrder.Period.MONTHLY:
         return _("Every month on day %(day)s") % {"day": recurring.day_of_month}
-    weekday = WEEKDAYS.get(recurring.weekday, "")
+    weekday = WEEKDAYS.get(recurring.weekday, "") if recurring.weekday is not None else ""
     if recurring.period == RecurringOrder.Period.BIWEEKLY:
         return _("Every 2 weeks on %(weekday)s") % {"weekday": weekday}
     return _("Every week on %(weekday)s") % {"weekday": weekday}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -14,9 +15,9 @@ from django.utils.translation import gettext as _
 from .models import Request, RequestMessage, StatusChange
 from .signals import support_event
 
-SUBJECT_MAX = Request._meta.get_field("subject").max_length
+SUBJECT_MAX = cast(int, Request._meta.get_field("subject").max_length)
 TEXT_MAX = 5000
-NAME_MAX = Request._meta.get_field("contact_name").max_length
+NAME_MAX = cast(int, Request._meta.get_field("contact_name").max_length)
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{5,30}$")
 
 

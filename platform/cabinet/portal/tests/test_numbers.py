@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
+from cabinet.accounts import services
 from cabinet.accounts.models import AccountNumber
-from cabinet.portal import services
 
 pytestmark = pytest.mark.django_db
 
