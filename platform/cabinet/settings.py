@@ -47,6 +47,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "cabinet.accounts",
     "cabinet.portal",
+    "cabinet.api",
     # modules (each declares itself in its module.py)
     "cabinet.modules.documents",
     "cabinet.modules.apikeys",

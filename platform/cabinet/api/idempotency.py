@@ -6,7 +6,7 @@ the first answer back instead of doing the work twice.
 - same key while the first request is still running: 409 (the client retries a moment later);
 - the first request failed (4xx/5xx): the key is freed, nothing was written, the client may retry with it.
 Keys belong to the signed-in customer (whether signed in by API key or by session) and are kept for 24 hours
-(`cabinet.portal.services`, block "Idempotency"). A core mechanism: any module's API may use it.
+(`cabinet.api.services`). A core mechanism: any module's API may use it.
 
 `@idempotent` makes the header optional; `@idempotent(required=True)` answers 400 when it is missing.
 """
@@ -26,7 +26,7 @@ from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from cabinet.portal import services
+from . import services
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

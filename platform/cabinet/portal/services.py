@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from cabinet import registry
 from cabinet.tenancy import current_schema
 
 from .initialisation import _copy_vertical_switches, ensure_portal_initialised, initialise_portal  # noqa: F401
-from .models import Branding, IdempotencyRecord, ModuleSwitch, StaffInvite
+from .models import Branding, ModuleSwitch, StaffInvite
 from .state import forget_portal_state
 
 
@@ -303,35 +303,3 @@ def save_branding(branding: Branding, *, replaced_files: Iterable[str] = ()) -> 
         if name and name not in in_use:
             transaction.on_commit(functools.partial(branding.logo.storage.delete, name))
     return branding
-
-
-# --- Idempotency ---------------------------------------------------------------------------------------------
-# The stored answers behind `cabinet.api.idempotency.idempotent`: claimed per customer and key, kept for a day.
-
-IDEMPOTENCY_RETENTION = timedelta(hours=24)
-
-
-def start_idempotent_request(user: Any, key: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
-    """Claims `key` of `user` for this request. Returns (record, True) when this request is the first with the
-    key; otherwise (the earlier record, False). A parallel first request holding the key makes this one wait
-    on the unique index until it commits or rolls back."""
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.create(user=user, key=key, fingerprint=fingerprint), True
-    except IntegrityError:
-        return IdempotencyRecord.objects.get(user=user, key=key), False
-
-
-def finish_idempotent_request(record: IdempotencyRecord, status: int, body: Any) -> None:
-    IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status, response_body=body)
-
-
-def release_idempotent_request(record: IdempotencyRecord) -> None:
-    """Frees the key when the request wrote nothing (an error), so the client may retry with it."""
-    IdempotencyRecord.objects.filter(pk=record.pk, response_status__isnull=True).delete()
-
-
-def delete_old_idempotency_records() -> int:
-    deleted, _by_model = IdempotencyRecord.objects.filter(
-        created_at__lt=timezone.now() - IDEMPOTENCY_RETENTION).delete()
-    return deleted

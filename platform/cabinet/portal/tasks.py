@@ -10,18 +10,11 @@ from cabinet import registry
 from cabinet.celery import app, task_named
 from cabinet.tenancy import queue_in_every_business
 
-from . import services
 from .selectors import is_module_enabled
 
 log = logging.getLogger(__name__)
 
 PERIODIC_SLACK_SECONDS = 30  # beat's minute tick may come a little early or late; a round is never skipped
-
-
-@app.task(name="cabinet.portal.tasks.delete_old_idempotency_records", ignore_result=True)
-def delete_old_idempotency_records() -> int:
-    """Forgets stored answers of idempotent requests older than 24 hours."""
-    return services.delete_old_idempotency_records()
 
 
 @app.task(name="cabinet.portal.tasks.run_periodic_work", ignore_result=True)

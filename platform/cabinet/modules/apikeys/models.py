@@ -1,4 +1,4 @@
-"""API keys of customers. (Stored answers of idempotent requests are a core model: portal.IdempotencyRecord.)"""
+"""API keys of customers. (Stored answers of idempotent requests are a core model: api.IdempotencyRecord.)"""
 
 from django.conf import settings
 from django.db import models

@@ -6,10 +6,10 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from cabinet.api import tasks
+from cabinet.api.models import IdempotencyRecord
 from cabinet.modules.apikeys import throttling
 from cabinet.modules.support.models import Request
-from cabinet.portal import tasks
-from cabinet.portal.models import IdempotencyRecord
 
 from .conftest import bearer, make_key, make_user, sign_in, switch_api, user
 from .urls import IdempotentSupportRequests
