@@ -7,4 +7,30 @@ from .tenancy import TenantWebsocketMiddleware
 
 websocket_urlpatterns: list = []
 
-websocket_application = TenantWebsocketMiddleware(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+# Close code of a socket to an address nobody serves (the WebSocket counterpart of HTTP 404).
+CLOSE_NOT_FOUND = 4404
+
+
+class SocketRouter(URLRouter):
+    """Channels' URLRouter, except that a socket to a path no route serves is closed with CLOSE_NOT_FOUND
+    instead of raising "No route found" (an ASGI error and a traceback in the log for every such handshake)."""
+
+    async def __call__(self, scope, receive, send):
+        routed = False
+
+        async def receive_once_routed():
+            nonlocal routed
+            routed = True  # the router only calls the consumer, which receives; so a consumer runs
+            return await receive()
+
+        try:
+            return await super().__call__(scope, receive_once_routed, send)
+        except ValueError as error:
+            if routed or not str(error).startswith("No route found"):
+                raise
+        await receive()  # the websocket.connect message
+        await send({"type": "websocket.close", "code": CLOSE_NOT_FOUND})
+        return None
+
+
+websocket_application = TenantWebsocketMiddleware(AuthMiddlewareStack(SocketRouter(websocket_urlpatterns)))
