@@ -28,7 +28,9 @@ class SocketRouter(URLRouter):
         except ValueError as error:
             if routed or not str(error).startswith("No route found"):
                 raise
+        # Accepted, then closed: a browser sees the close code (a refused handshake shows only as 1006).
         await receive()  # the websocket.connect message
+        await send({"type": "websocket.accept"})
         await send({"type": "websocket.close", "code": CLOSE_NOT_FOUND})
         return None
 

@@ -104,6 +104,16 @@ def tenant_url(tenant: Tenant, port: str | None = None) -> str:
     return base_url(primary or domain_for(tenant.slug), port)
 
 
+def site_url(request) -> str:
+    """Scheme, host and port of the links a request hands out (password reset, e-mail confirmation, staff
+    invitations): the Domain row the request was routed by, with the configured scheme and port. Nothing of the
+    Host header as typed (its port, a `www.` prefix, its letter case) reaches a link."""
+    tenant = request.tenant
+    known = {d.domain for d in tenant.domains.all()}
+    routed = getattr(tenant, "domain_url", "")
+    return base_url(routed) if routed in known else tenant_url(tenant)
+
+
 def platform_url(port: str | None = None) -> str:
     return base_url(settings.PLATFORM_DOMAIN, port)
 

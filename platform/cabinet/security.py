@@ -6,8 +6,8 @@ CMS_ADMIN_CONTENT_SECURITY_POLICY instead (still same-origin only)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
