@@ -59,3 +59,25 @@ class HostileInputMiddleware:
         if refused:
             return bad_request(request, _("The request contains a character that is not allowed (NUL)."))
         return self.get_response(request)
+
+
+def leave_form_bodies_to_django() -> None:
+    """Daphne's HTTP layer (Twisted) parses every multipart body itself before the application sees it, keeps
+    the result unused, and answers a body it cannot parse with a bare HTML 400 of its own: the API's JSON
+    error shape and our security headers never reach it. Twisted can be told not to parse
+    (`parsePOSTFormSubmission=False`); Django then parses the body once, and HostileInputMiddleware answers
+    what it cannot read. Called by the ASGI entry point; a no-op without Daphne."""
+    try:
+        from daphne.http_protocol import WebRequest
+    except ImportError:
+        return
+    if getattr(WebRequest, "_kabinet_leaves_bodies", False):
+        return
+    original = WebRequest.__init__
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("parsePOSTFormSubmission", False)
+        original(self, *args, **kwargs)
+
+    WebRequest.__init__ = __init__
+    WebRequest._kabinet_leaves_bodies = True

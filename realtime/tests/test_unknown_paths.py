@@ -13,6 +13,7 @@ def open_and_close(path: str, host: str = "alpha.localhost") -> tuple[bool, int 
         communicator = WebsocketCommunicator(websocket_application, path, headers=[(b"host", host.encode())])
         connected, _ = await communicator.connect()
         closed = await communicator.receive_output(timeout=2) if connected else None
+        await communicator.send_input({"type": "websocket.disconnect", "code": closed["code"] if closed else 1000})
         await communicator.wait()
         return connected, closed["code"] if closed else None
 
