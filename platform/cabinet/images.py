@@ -4,7 +4,8 @@ decodes it, then decoded once (its first frame) to prove it is whole.
 
 Pillow reads only the header on open, so the pixel count is known before any pixel is decompressed: a
 small file that claims a huge canvas (a decompression bomb) is refused on its header. Pillow's own global
-ceiling is lowered as well, so no other code path (Wagtail's renditions) decodes more than DECODE_LIMIT.
+ceiling is lowered as well (and its warning made an error), so no other code path (Wagtail's renditions, its
+avatar upload) decodes more than DECODE_LIMIT.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from PIL import Image, UnidentifiedImageError
 # check below turns the warning into a refusal too). 40 MP is a 48 MP phone photo's binned 12 MP times three.
 DECODE_LIMIT = 40_000_000
 Image.MAX_IMAGE_PIXELS = DECODE_LIMIT
+# Past the limit Pillow only warns (it refuses at twice as much): anywhere in the process, a refusal.
+warnings.simplefilter("error", Image.DecompressionBombWarning)
 
 
 @dataclass(frozen=True, kw_only=True)
