@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from channels.db import database_sync_to_async
 from django.db import connection
-from django_tenants.utils import get_tenant_domain_model, remove_www
+from django_tenants.utils import get_tenant_domain_model
 
-from tenants.middleware import resolve_tenant
+from tenants.middleware import hostname_of, resolve_tenant
 
 
 @database_sync_to_async
 def tenant_for_host(host: str):
     connection.set_schema_to_public()
     try:
-        return resolve_tenant(remove_www(host.split(":")[0]))
+        return resolve_tenant(hostname_of(host))
     except get_tenant_domain_model().DoesNotExist:
         return None
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.i18n import set_language
 from django_tenants.middleware.main import TenantMainMiddleware
-from django_tenants.utils import get_tenant_domain_model
+from django_tenants.utils import get_tenant_domain_model, remove_www
 
 _routing_cache: dict[str, tuple[float, object]] = {}
 _routing_lock = threading.Lock()
@@ -26,9 +26,16 @@ def clear_routing_cache() -> None:
         _routing_cache.clear()
 
 
+def hostname_of(host_header: str) -> str:
+    """The host name a Host header names, as Domain rows keep it: lower case (host names are
+    case-insensitive), without the port and without a leading `www.`."""
+    return remove_www(host_header.split(":")[0].strip().lower())
+
+
 def resolve_tenant(hostname: str):
     """The tenant a host name routes to; raises Domain.DoesNotExist for unknown hosts.
     Must be called with the connection on the public schema."""
+    hostname = hostname.lower()
     now = time.monotonic()
     entry = _routing_cache.get(hostname)
     if entry is None or entry[0] <= now:
@@ -42,6 +49,10 @@ def resolve_tenant(hostname: str):
 
 class CachedTenantMiddleware(TenantMainMiddleware):
     """django-tenants' middleware minus the per-request domain query (measured: a third of a simple page)."""
+
+    @staticmethod
+    def hostname_from_request(request):
+        return hostname_of(request.get_host())
 
     def get_tenant(self, domain_model, hostname):
         return resolve_tenant(hostname)

@@ -51,6 +51,10 @@ class Tenant(TenantMixin):
 class Domain(DomainMixin):
     """A host name routed to a tenant: `<slug>.<platform domain>` or a business's own domain."""
 
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower()  # host names are case-insensitive; routing looks up lower case
+        super().save(*args, **kwargs)
+
     def __str__(self):
         return self.domain
 

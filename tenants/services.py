@@ -29,6 +29,7 @@ from cabinet.tenancy import (  # noqa: F401  (the platform's callers keep their 
     platform_url,
     port_of,
     queue_in_every_business,
+    site_url,
     tenant_url,
 )
 

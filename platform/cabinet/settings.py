@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as _NONCE
 
 CABINET_DIR = Path(__file__).resolve().parent  # templates and static files travel with the package
 BASE_DIR = CABINET_DIR.parent.parent
@@ -14,11 +15,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    # Only the launcher and the tests run without one; both set it. A bare import still works for tooling.
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
 DEBUG = env_bool("DEBUG")
+# The launcher and the tests always set one. Without it, only DEBUG gets a development key; in production
+# SECRET_KEY stays empty, so Django refuses anything that signs, and the ASGI/WSGI entry points refuse to start
+# (cabinet.security.require_secret_key). A bare import still works for tooling (mypy, makemigrations).
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or ("insecure-development-key" if DEBUG else "")
 
 # Hosts are checked by the tenant middleware against the Domain table (custom domains included),
 # so Django's own host check would only duplicate it with a stale list.
@@ -69,6 +70,7 @@ TENANT_APPS = [
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS] + [
     "rest_framework",
     "drf_spectacular",
+    "csp",
 ]
 
 TENANT_MODEL = "tenants.Tenant"
@@ -89,14 +91,19 @@ MIDDLEWARE = [
     "cabinet.health.HealthCheckMiddleware",
     # gzip for text answers, the static CSS and JS below included (docs/decisions.md: compression and BREACH)
     "cabinet.compression.TextGZipMiddleware",
+    # Security headers (nosniff, HSTS, referrer and opener policy) and the Content-Security-Policy on every answer
+    # below: static files, the API's JSON errors and the HTTPS redirect included
+    "django.middleware.security.SecurityMiddleware",
+    "cabinet.security.ContentSecurityPolicyMiddleware",
     # Static files are the same on every host: served before tenant routing, with no query.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
     # 404/405/500 answered by Django itself are JSON under /api/v1/ too
     "cabinet.modules.apikeys.middleware.ApiJsonErrorsMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # a NUL in any parameter, or a form body that cannot be parsed: 400 (JSON under /api/) before any view or query
+    "cabinet.hostile_input.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # after the language and CSRF middleware (the 503 page speaks the visitor's language and its switcher
@@ -130,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cabinet.portal.context_processors.platform",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -208,9 +216,22 @@ DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "RU").upper()
 # 0: the client's address is the connection's. Never more than really exist, or clients could forge it.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# Behind HTTPS (the Helm chart turns it on): plain HTTP is redirected to HTTPS, browsers are told to use HTTPS
+# only (HSTS, the platform domain's sub-domains included: every tenant lives on one), cookies are Secure.
+HTTPS_ONLY = env_bool("HTTPS_ONLY")
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes of the orchestrator speak plain HTTP to the pod
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
+# A proxy that ends TLS says so in X-Forwarded-Proto; trusted only when a proxy is declared (TRUSTED_PROXY_COUNT).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS_ONLY)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Cookies stay host-only (no SESSION_COOKIE_DOMAIN): a subdomain's cookie never reaches another tenant.
 
@@ -253,6 +274,42 @@ MAILBOX_DIR = Path(os.environ.get("MAILBOX_DIR", DATA_DIR / "mail"))
 # unless asked for; `make run` asks for it when it picks the mailbox backend.
 LOCAL_MAILBOX_PAGE = env_bool("LOCAL_MAILBOX_PAGE", DEBUG)
 
+# Content-Security-Policy (django-csp; cabinet/security.py). Our pages: scripts and styles from our own static
+# files, inline ones only with the request's nonce; nothing from another origin; no plugins; no framing.
+_SELF, _NONE = "'self'", "'none'"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF, _NONCE],
+        "style-src": [_SELF, _NONCE],
+        "img-src": [_SELF, "data:", "blob:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "manifest-src": [_SELF],
+        "worker-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
+# The news admin (Wagtail) writes inline scripts and styles without a nonce: same origin, but inline allowed.
+CMS_ADMIN_PATH_PREFIXES = ["/manage/news/admin/"]
+CMS_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF, "'unsafe-inline'"],
+        "style-src": [_SELF, "'unsafe-inline'"],
+        "img-src": [_SELF, "data:", "blob:"],
+        "font-src": [_SELF, "data:"],
+        "connect-src": [_SELF],
+        "frame-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "frame-ancestors": [_SELF],
+    },
+}
+
 WAGTAIL_SITE_NAME = "Kabinet"
 # The admin would ask releases.wagtail.io for new versions from every editor's browser: a third-party call
 # our pages never make (and a console error where that host is out of reach). Upgrades are ours to plan.
@@ -265,6 +322,10 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The admin offers the languages the product speaks; cms keeps its choice equal to the saved one.
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Editors' images pass the same picture check as every other upload (cabinet/images.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.EditorialImageForm"
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000  # its own outer bound; ours (24 MP) speaks first
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -279,6 +340,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Kabinet API", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["cabinet.api.schema.only_enabled_modules"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cabinet.api.schema.document_common_errors"],
+    # Choice sets that share a field name get names of their own (not a hash such as "Status83aEnum").
+    "ENUM_NAME_OVERRIDES": {
+        "ProductKindEnum": "cabinet.api.schema.product_kinds",
+        "OrderStatusEnum": "cabinet.api.schema.order_statuses",
+        "SupportRequestStatusEnum": "cabinet.api.schema.support_request_statuses",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

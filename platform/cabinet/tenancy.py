@@ -52,6 +52,16 @@ def tenant_url(tenant: Any, port: str | None = None) -> str:
     return base_url(primary or domain_for(tenant.slug), port)
 
 
+def site_url(request: Any) -> str:
+    """Scheme, host and port of the links a request hands out (password reset, e-mail confirmation, staff
+    invitations): the Domain row the request was routed by, with the configured scheme and port. Nothing of the
+    Host header as typed (its port, a `www.` prefix, its letter case) reaches a link."""
+    tenant = request.tenant
+    known = {d.domain for d in tenant.domains.all()}
+    routed = getattr(tenant, "domain_url", "")
+    return base_url(routed) if routed in known else tenant_url(tenant)
+
+
 def current_tenant_url() -> str:
     """The address of the business whose schema is current (in a Celery task: the one that queued it)."""
     tenant = getattr(connection, "tenant", None)

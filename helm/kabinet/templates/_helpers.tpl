@@ -121,6 +121,7 @@ Non-secret environment (the ConfigMap's data), as a YAML map of strings.
 PLATFORM_DOMAIN: {{ include "kabinet.platformDomain" . | quote }}
 PLATFORM_URL_SCHEME: {{ .Values.config.platformUrlScheme | quote }}
 SECURE_COOKIES: {{ ternary "1" "0" (has (.Values.config.secureCookies | toString | lower) (list "true" "1" "yes" "on")) | quote }}
+HTTPS_ONLY: {{ ternary "1" "0" (has (.Values.config.httpsOnly | toString | lower) (list "true" "1" "yes" "on")) | quote }}
 TENANT_SPARE_SCHEMAS: {{ .Values.config.tenantSpareSchemas | toString | quote }}
 LOG_LEVEL: {{ .Values.config.logLevel | upper | quote }}
 TRUSTED_PROXY_COUNT: {{ .Values.config.trustedProxyCount | toString | quote }}

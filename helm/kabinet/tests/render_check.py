@@ -245,7 +245,7 @@ def expect_default(s, objs, rendered):
     cm = objs[f"ConfigMap/{f}"]["data"]
     check(env_of(jc) == cm, f"[{s}] job env == configmap")
     for k, v in {"PLATFORM_DOMAIN": "kabinet.example.com", "PLATFORM_URL_SCHEME": "https", "SECURE_COOKIES": "1",
-                 "TENANT_SPARE_SCHEMAS": "3", "LOG_LEVEL": "INFO"}.items():
+                 "HTTPS_ONLY": "1", "TENANT_SPARE_SCHEMAS": "3", "LOG_LEVEL": "INFO"}.items():
         check(cm.get(k) == v, f"[{s}] configmap {k}={cm.get(k)}")
     sec = objs[f"Secret/{f}"]["stringData"]
     check(set(sec) == {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_ADMIN_EMAIL",
@@ -338,7 +338,7 @@ def expect_extras(s, objs, rendered):
     check(ing["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-read-timeout"] == "3600",
           f"[{s}] annotations")
     cm = objs["ConfigMap/kb"]["data"]
-    check(cm["SECURE_COOKIES"] == "0" and cm["EMAIL_BACKEND"] == "x.y" and cm["TENANT_SPARE_SCHEMAS"] == "5"
+    check(cm["SECURE_COOKIES"] == "0" and cm["HTTPS_ONLY"] == "0" and cm["EMAIL_BACKEND"] == "x.y" and cm["TENANT_SPARE_SCHEMAS"] == "5"
           and cm["PLATFORM_URL_SCHEME"] == "http" and cm["PLATFORM_DOMAIN"] == "kabinet.example.com", f"[{s}] cm {cm}")
     check(objs["Secret/kb"]["stringData"]["STRIPE_SECRET_KEY"] == "sk_test", f"[{s}] extra secret")
     check(objs["Secret/kb"]["stringData"]["PLATFORM_ADMIN_EMAIL"] == "admin@example.com", f"[{s}] admin")
@@ -390,7 +390,7 @@ SCENARIOS = [
                     "tls": {"enabled": False},
                     "extraTls": [{"hosts": ["portal.client.com"], "secretName": "portal-tls"}],
                     "annotations": {"nginx.ingress.kubernetes.io/proxy-read-timeout": "3600"}},
-        "config": {"secureCookies": False, "platformUrlScheme": "http", "tenantSpareSchemas": 5,
+        "config": {"secureCookies": False, "httpsOnly": False, "platformUrlScheme": "http", "tenantSpareSchemas": 5,
                    "extraEnv": {"EMAIL_BACKEND": "x.y"}},
         "secrets": {"extra": {"STRIPE_SECRET_KEY": "sk_test"}, "platformAdminEmail": "admin@example.com",
                     "platformAdminPassword": "pw"},

@@ -21,6 +21,7 @@ from django.views.i18n import set_language
 
 from cabinet.forms import add_service_errors
 from cabinet.http import post_only
+from cabinet.tenancy import site_url
 
 from . import selectors, services
 from .forms import (
@@ -82,8 +83,9 @@ def change_password(request):
 
 
 def _site_url(request) -> str:
-    """Scheme and host of the tenant the request came to: links in e-mails point back to this portal."""
-    return f"{request.scheme}://{request.get_host()}"
+    """Scheme and host of the tenant the request came to: links in e-mails point back to this portal, built from
+    its known domain only."""
+    return site_url(request)
 
 
 def _remember_language(response, language: str):

@@ -41,12 +41,32 @@ def only_enabled_modules(endpoints, **kwargs):
     from cabinet.portal.selectors import portal_state
     from cabinet.tenancy import current_schema
 
+    endpoints = [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
     if current_schema() == settings.PUBLIC_SCHEMA_NAME:
         return endpoints
     state = portal_state()
     hidden = tuple(f"/api/v1/{key}/" for key in registry.modules() if not state.is_enabled(key))
-    return [endpoint for endpoint in endpoints
-            if endpoint[0].startswith("/api/v1/") and not endpoint[0].startswith(hidden)]
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith(hidden)]
+
+
+def _choices(model: str, field: str) -> list:
+    """A model field's choices, found by app label (wherever the app's package lives)."""
+    from django.apps import apps
+
+    return list(apps.get_model(model)._meta.get_field(field).choices or [])
+
+
+# ENUM_NAME_OVERRIDES (settings): the choice sets that share a field name with another in the schema.
+def product_kinds() -> list:
+    return _choices("catalog.Product", "kind")
+
+
+def order_statuses() -> list:
+    return _choices("orders.Order", "status")
+
+
+def support_request_statuses() -> list:
+    return _choices("support.Request", "status")
 
 
 # Answers every /api/v1/ operation can give, all in the one JSON error shape (`apikeys.exceptions`).

@@ -20,6 +20,7 @@ from cabinet.accounts import services as account_services
 from cabinet.accounts.permissions import role_required
 from cabinet.forms import add_service_errors
 from cabinet.http import post_only
+from cabinet.tenancy import site_url
 
 from . import selectors
 from .forms import AccountNumberForm, CustomerGroupForm, GroupMemberForm, NumbersImportForm
@@ -145,7 +146,7 @@ def customer(request, customer_id):
 
 
 def _site_url(request) -> str:
-    return f"{request.scheme}://{request.get_host()}"
+    return site_url(request)
 
 
 @role_required(*OWNER_AND_MANAGER)
@@ -185,7 +186,7 @@ def customer_reset_link(request, customer_id):
         until = timezone.now() + timedelta(minutes=settings.STAFF_PASSWORD_LINK_MINUTES)
         request.session[HANDOVER_SESSION_KEY] = {
             "customer": person.pk, "kind": "link", "until": until.isoformat(),
-            "value": request.build_absolute_uri(reverse("accounts:password-link", args=[raw]))}
+            "value": site_url(request) + reverse("accounts:password-link", args=[raw])}
     return redirect("portal:manage-customer", customer_id=person.pk)
 
 

@@ -40,6 +40,8 @@ def server_error(request, template_name: str = "500.html"):
         # Only the name already loaded with the tenant; never a lazy relation.
         "current_tenant": {"name": tenant.__dict__.get("name", "")} if tenant is not None else None,
         "path": request.path if request is not None else "/",
+        # the nonce of the page's own inline script and style (the Content-Security-Policy allows no other)
+        "CSP_NONCE": getattr(request, "csp_nonce", ""),
     }
     try:
         html = loader.get_template(template_name).render(context)

@@ -7,13 +7,13 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.urls import reverse_lazy
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 import verticals
+from cabinet import images
 from cabinet.accounts.selectors import AccountNumberKind
 from cabinet.registry import Module
 
@@ -22,38 +22,6 @@ from .selectors import contrast_report
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MESSENGER_SCHEMES = ("tg:", "viber:", "whatsapp:", "skype:", "sms:")
-
-
-class ImageRules:
-    """What an uploaded branding picture may be."""
-
-    def __init__(self, *, max_bytes: int, max_side: int, min_side: int, formats: tuple[str, ...]):
-        self.max_bytes, self.max_side, self.min_side, self.formats = max_bytes, max_side, min_side, formats
-
-
-LOGO_RULES = ImageRules(max_bytes=1024 * 1024, max_side=2000, min_side=16, formats=("PNG", "JPEG", "GIF", "WEBP"))
-FAVICON_RULES = ImageRules(max_bytes=256 * 1024, max_side=512, min_side=16,
-                           formats=("PNG", "ICO", "GIF", "JPEG", "WEBP"))
-
-
-def check_image(upload, rules: ImageRules) -> None:
-    """Size, format and pixel dimensions of a new upload (Django's ImageField has already made Pillow
-    verify that it is an image at all)."""
-    if not isinstance(upload, UploadedFile):
-        return  # the stored file, unchanged
-    if upload.size > rules.max_bytes:
-        raise ValidationError(_("The file is %(size)s KB; the limit is %(limit)s KB.") % {
-            "size": (upload.size + 1023) // 1024, "limit": rules.max_bytes // 1024})
-    image = getattr(upload, "image", None)
-    if image is None:
-        raise ValidationError(_("Upload a picture (PNG, JPEG, GIF or WebP)."))
-    if image.format not in rules.formats:
-        raise ValidationError(_("%(format)s files are not accepted here; use %(formats)s.") % {
-            "format": image.format or "?", "formats": ", ".join(rules.formats)})
-    width, height = image.size
-    if max(width, height) > rules.max_side or min(width, height) < rules.min_side:
-        raise ValidationError(_("The picture is %(w)s×%(h)s pixels; use between %(min)s and %(max)s pixels a side.")
-                              % {"w": width, "h": height, "min": rules.min_side, "max": rules.max_side})
 
 
 def contrast_problem(colour: str) -> str | None:
@@ -164,12 +132,12 @@ class BrandingForm(forms.ModelForm):
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
-        check_image(logo, LOGO_RULES)
+        images.check_image(logo, images.LOGO)
         return logo
 
     def clean_favicon(self):
         favicon = self.cleaned_data.get("favicon")
-        check_image(favicon, FAVICON_RULES)
+        images.check_image(favicon, images.FAVICON)
         return favicon
 
     def clean_contact_phones(self):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from cabinet.accounts.permissions import role_required
 from cabinet.forms import add_service_errors
 from cabinet.http import post_only
+from cabinet.tenancy import site_url
 
 from . import selectors, services
 from .forms import AcceptInviteForm, InviteForm, StaffRoleForm
@@ -28,7 +29,8 @@ def _messages_of(error: ValidationError) -> str:
 
 
 def _accept_url(request):
-    return lambda raw: request.build_absolute_uri(reverse("portal:invite-accept", args=[raw]))
+    base = site_url(request)
+    return lambda raw: base + reverse("portal:invite-accept", args=[raw])
 
 
 def _staff_page(request, *, invite_form=None, status=200):

@@ -70,3 +70,11 @@ def test_a_reset_link_of_one_tenant_is_useless_on_another(alpha, beta, alpha_cus
                   {"new_password1": "Fresh-Orchard-31", "new_password2": "Fresh-Orchard-31"})
     with tenant_context(beta):
         assert not User.objects.get(pk=alpha_customer.pk).check_password("Fresh-Orchard-31")
+
+
+@pytest.mark.parametrize("host", ["www.alpha.localhost:8443", "WWW.ALPHA.localhost", "alpha.localhost:1234"])
+def test_the_reset_link_names_the_tenants_known_domain_not_the_typed_host(alpha, alpha_customer, mailoutbox, host):
+    response = client_for(host).post("/password-reset/", {"email": "customer@alpha.test"})
+    assert response["Location"] == "/password-reset/sent/"
+    link = link_in(mailoutbox[0], "/password-reset/")
+    assert link.startswith("http://alpha.localhost/password-reset/")  # PLATFORM_URL_SCHEME/PORT; no port, no www.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cabinet.money import CURRENCIES
 
 from .models import Category, Product, Warehouse
-from .services import MAX_IMAGE_BYTES, parse_attributes, parse_price
+from .services import parse_attributes, parse_price
 
 
 class ProductFilterForm(forms.Form):
@@ -59,16 +59,10 @@ class ProductForm(forms.Form):
 
 
 class ImageForm(forms.Form):
-    image = forms.ImageField(label=_("Photo"), help_text=_("JPEG, PNG, GIF or WebP, up to 5 MB."),
+    image = forms.ImageField(label=_("Photo"), help_text=_("JPEG, PNG, GIF or WebP, up to 5 MB and 16 megapixels."),
                              widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}))
     alt_text = forms.CharField(label=_("What the photo shows"), max_length=200, required=False,
                                help_text=_("Read aloud to customers who cannot see it."))
-
-    def clean_image(self):
-        image = self.cleaned_data["image"]
-        if image.size > MAX_IMAGE_BYTES:
-            raise forms.ValidationError(_("The image is larger than 5 MB."))
-        return image
 
 
 class CategoryForm(forms.Form):

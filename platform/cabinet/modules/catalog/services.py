@@ -20,15 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from cabinet import csv_io
+from cabinet import csv_io, images
 from cabinet.money import CURRENCIES
 from cabinet.slugs import unique_slug
 
 from .models import Category, Favourite, Product, ProductImage, Reservation, StockLevel, Warehouse
 
 MAX_PRICE = Decimal("9999999999.99")
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 MAX_ATTRIBUTES = 50
 REFERENCE_MAX = int(Reservation._meta.get_field("reference").max_length or 0)
 
@@ -188,22 +186,11 @@ def _delete_files_on_commit(names: Iterable[str]) -> None:
 
 
 def check_image(file) -> None:
-    """Only real images (JPEG, PNG, GIF, WebP) up to 5 MB."""
-    from PIL import Image, UnidentifiedImageError
-
-    if file.size > MAX_IMAGE_BYTES:
-        raise ValidationError({"image": [_("The image is larger than 5 MB.")]})
+    """Only real photos (JPEG, PNG, GIF, WebP) within the product photo's bytes and pixels."""
     try:
-        file.seek(0)
-        with Image.open(file) as picture:
-            kind = picture.format
-            picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({"image": [_("This file is not an image we can show (JPEG, PNG, GIF or WebP).")]}) from None
-    finally:
-        file.seek(0)
-    if kind not in IMAGE_FORMATS:
-        raise ValidationError({"image": [_("This file is not an image we can show (JPEG, PNG, GIF or WebP).")]})
+        images.check_image(file, images.PRODUCT_PHOTO)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
 
 
 def add_image(product: Product, file, *, alt_text: str = "") -> ProductImage:

@@ -38,6 +38,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DocumentSerializer
     permission_classes = [IsCustomer]
     pagination_class = DocumentPagination
+    lookup_value_regex = "[0-9]+"  # ids are integers (typed in the schema; other paths 404)
 
     def get_queryset(self):
         return selectors.customer_documents(self.request.user)

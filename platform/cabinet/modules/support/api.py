@@ -59,6 +59,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                      viewsets.GenericViewSet):
     permission_classes = [IsCustomer]
     pagination_class = RequestPagination
+    lookup_value_regex = "[0-9]+"  # ids are integers (typed in the schema; other paths 404)
 
     def get_queryset(self):
         requests = selectors.customer_requests(self.request.user)

@@ -174,7 +174,10 @@ class TestImages:
 
     @pytest.mark.parametrize("upload, problem", [
         (SimpleUploadedFile("fake.png", b"not an image at all", content_type="image/png"), "image"),
-        (SimpleUploadedFile("big.png", png_bytes() + b"\0" * (5 * 1024 * 1024), content_type="image/png"), "5 MB"),
+        (SimpleUploadedFile("big.png", png_bytes() + b"\0" * (5 * 1024 * 1024), content_type="image/png"),
+         "the limit is 5120 KB"),
+        (SimpleUploadedFile("huge.png", png_bytes(size=(6000, 6000)), content_type="image/png"),
+         "6000×6000 pixels, 36.0 megapixels; the limit is 16.0 megapixels"),
     ])
     def test_bad_uploads_are_refused(self, alpha, alpha_client, shop, upload, problem):
         sign_in(alpha_client, alpha, OWNER)
