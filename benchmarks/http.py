@@ -21,7 +21,15 @@ p95 < 50 ms at 200 clients; HTTP throughput at 50 clients ≥ 70 % of in-process
 every web and worker process under 300 MB resident. Exits 1 when a target is missed.
 """
 
+# ruff: noqa: E402 - the import path is set before the imports (see below)
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file's name is the standard library's `http`: its folder must not stand first on the import path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import argparse
 import asyncio
@@ -31,14 +39,12 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-for _path in (ROOT, ROOT / "platform", ROOT / "benchmarks"):
+for _path in (ROOT, ROOT / "platform"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
@@ -82,23 +88,35 @@ class Result:
 
 # --- set-up (after django.setup()) ------------------------------------------------------------------------
 
+def _portal_benchmark():
+    """benchmarks/portal.py, whose data generators this benchmark shares."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("portal_benchmark", _HERE / "portal.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def prepare(customers: int, sessions: int) -> tuple[str, list[str]]:
     """The tenant with data; returns its schema and `sessions` session keys of distinct customers."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django_tenants.utils import tenant_context
-    from portal import seed_customers, seed_module_data, switch_every_module_on
 
     from tenants import services
     from tenants.models import Tenant
 
+    portal = _portal_benchmark()
+    seed_customers, seed_module_data = portal.seed_customers, portal.seed_module_data
     connection.set_schema_to_public()
     tenant = Tenant.objects.filter(slug=SLUG).first() or services.create_tenant(
         slug=SLUG, name="Benchmark Clinic", vertical="clinic", owner_email=f"owner@{SLUG}.example.com",
         owner_password=None, use_spare=False).tenant
     with tenant_context(tenant):
-        switch_every_module_on()
+        portal.switch_every_module_on()
         ids = seed_customers(customers)
         seed_module_data(ids)
         User = get_user_model()
@@ -226,7 +244,9 @@ async def _level(port: int, path: str, clients: int, seconds: float, cookies: li
 
 
 def over_http(port: int, path: str, clients: int, seconds: float, cookies: list[str]) -> Result:
-    return asyncio.run(_level(port, path, clients, seconds, cookies))
+    import uvloop  # the load generator's own overhead as small as the server's
+
+    return uvloop.run(_level(port, path, clients, seconds, cookies))
 
 
 # --- processes --------------------------------------------------------------------------------------------
@@ -280,15 +300,16 @@ def run(args, service_env: dict[str, str], workdir: Path) -> int:
     from django.db import connections
 
     from cabinet.launcher import answers_http, free_port, stop_process, wait_until
-    from cabinet.serving import web_concurrency, web_server_command
+    from cabinet.serving import web_concurrency, web_server_command, web_server_environment
 
     print("Setting up the platform, the tenant and its data...", flush=True)
     call_command("setup_platform", verbosity=0)
     _schema, keys = prepare(args.customers, max(args.levels))
     connections.close_all()
 
-    workers = web_concurrency()
-    print(f"\nMachine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; web processes: {workers} "
+    workers = web_concurrency() if args.server == "uvicorn" else 1
+    print(f"\nMachine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; server: {args.server}, "
+          f"web processes: {workers} "
           f"(WEB_CONCURRENCY {os.environ.get('WEB_CONCURRENCY') or 'unset: the core count'})")
     print(f"In-process: the dashboard through Django's test client on one thread for {args.seconds:.0f} s…", flush=True)
     inproc = in_process(keys, args.seconds)
@@ -298,9 +319,12 @@ def run(args, service_env: dict[str, str], workdir: Path) -> int:
     env = {**os.environ, "WEB_WARMUP": "1", "PYTHONUNBUFFERED": "1"}
     log_path = workdir / "web.log"
     results: list[Result] = []
-    memory: list[tuple[str, int, float]] = []
+    memory: list[tuple[str, int, float, str]] = []
     with open(log_path, "wb") as log:
-        web = subprocess.Popen(web_server_command(bind="127.0.0.1", port=port, workers=workers), env=env,
+        command = web_server_command(bind="127.0.0.1", port=port, workers=workers)
+        if args.server == "daphne":  # for comparison: what `make run` started before (one process)
+            command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "cabinet.asgi:application"]
+        web = subprocess.Popen(command, env=web_server_environment(env),
                                cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
         worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "cabinet", "-q", "worker", "-l", "warning",
                                    "--concurrency", "2"], env=env, cwd=ROOT, stdout=log, stderr=log,
@@ -325,21 +349,21 @@ def run(args, service_env: dict[str, str], workdir: Path) -> int:
             for name, proc in (("web", web), ("worker", worker)):
                 for pid in descendants(proc.pid):
                     with contextlib.suppress(OSError):
-                        memory.append((name, pid, rss_mb(pid)))
+                        memory.append((name, pid, rss_mb(pid), command_of(pid)))
         finally:
             stop_process(worker, "celery worker")
             stop_process(web, "web server")
 
     print("\nResident memory after the run:")
-    for name, pid, mb in memory:
-        print(f"  {name:<7} pid {pid:<7} {mb:>6.0f} MB  {command_of(pid)}")
+    for name, pid, mb, command in memory:
+        print(f"  {name:<7} pid {pid:<7} {mb:>6.0f} MB  {command}")
     errors = {(r.page, r.clients): r.errors for r in results if r.errors}
     for (page, clients), errs in errors.items():
         print(f"  errors for {page} at {clients} clients, e.g. {sorted(set(errs))[:3]}")
     return report(results, inproc, memory, workers)
 
 
-def report(results: list[Result], inproc: Result, memory: list[tuple[str, int, float]], workers: int) -> int:
+def report(results: list[Result], inproc: Result, memory: list[tuple[str, int, float, str]], workers: int) -> int:
     by = {(r.page, r.clients): r for r in results}
     checks: list[tuple[str, str, bool]] = []
     total_errors = sum(len(r.errors) for r in results) + len(inproc.errors)
@@ -360,7 +384,7 @@ def report(results: list[Result], inproc: Result, memory: list[tuple[str, int, f
         p95 = percentile(l200.latencies_ms, 95)
         checks.append((f"/livez p95 < {TARGET_LIVEZ_P95_MS_AT_200:.0f} ms at 200 clients", f"{p95:.1f} ms",
                        p95 < TARGET_LIVEZ_P95_MS_AT_200))
-    biggest = max((mb for _n, _p, mb in memory), default=0.0)
+    biggest = max((mb for _n, _p, mb, _c in memory), default=0.0)
     checks.append((f"every web and worker process < {TARGET_RSS_MB:.0f} MB", f"largest {biggest:.0f} MB",
                    biggest < TARGET_RSS_MB))
     print()
@@ -374,6 +398,8 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 50, 200], help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per page and level")
+    parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn",
+                        help="uvicorn: as `make run` starts it (default); daphne: one Daphne process, to compare")
     args = parser.parse_args()
     if args.customers < max(args.levels) or min(args.levels) < 1 or args.seconds <= 0:
         parser.error("need at least as many customers as clients, levels of 1 or more and seconds above 0")

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from cabinet.launcher import ROOT, answers_http, free_port, stop_process, wait_until
-from cabinet.serving import web_concurrency, web_server_command
+from cabinet.serving import web_concurrency, web_server_command, web_server_environment
 
 
 def test_web_concurrency_defaults_to_the_cores_and_takes_the_environment():
@@ -47,7 +47,8 @@ def live_server_processes(django_db_setup, django_db_blocker, tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
            "PLATFORM_URL_PORT": str(port), "WEB_WARMUP": "1"}
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(web_server_command(bind="127.0.0.1", port=port, workers=2), env=env, cwd=ROOT,
+        proc = subprocess.Popen(web_server_command(bind="127.0.0.1", port=port, workers=2),
+                                env=web_server_environment(env), cwd=ROOT,
                                 stdout=log, stderr=log)
         try:
             wait_until(lambda: answers_http("127.0.0.1", port, "/livez") or proc.poll() is not None, 120, "web")

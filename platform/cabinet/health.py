@@ -34,7 +34,7 @@ _last: tuple[str, float, dict[str, str]] | None = None  # (what was checked, whe
 
 def database_status() -> str:
     try:
-        connection.set_schema_to_public()
+        connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()

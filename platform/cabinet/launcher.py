@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cabinet.serving import web_concurrency, web_server_command
+from cabinet.serving import web_concurrency, web_server_command, web_server_environment
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATA_DIR = ROOT / ".data"
@@ -402,7 +402,7 @@ def run(args: argparse.Namespace) -> int:
             python = sys.executable
             children.append(("web server", subprocess.Popen(
                 web_server_command(bind=args.bind, port=http_port, workers=workers, python=python),
-                env=env, cwd=ROOT, start_new_session=True)))
+                env=web_server_environment(env), cwd=ROOT, start_new_session=True)))
             children.append(("celery worker", subprocess.Popen(
                 [python, "-m", "celery", "-A", "cabinet", "-q", "worker", "-l", "warning", "--concurrency", "2"],
                 env=env, cwd=ROOT, start_new_session=True)))

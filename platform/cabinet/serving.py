@@ -33,6 +33,12 @@ def web_concurrency(environ: Mapping[str, str] | None = None) -> int:
         return os.cpu_count() or 1
 
 
+def web_server_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of the web server: `environ` with the database connection pool on unless it says
+    otherwise (Celery's forked workers keep plain connections)."""
+    return {**environ, "DATABASE_POOL": environ.get("DATABASE_POOL", "1")}
+
+
 def web_server_command(*, bind: str, port: int, workers: int, python: str | None = None) -> list[str]:
     """The command line of the web server: Uvicorn with `workers` processes on bind:port."""
     return [

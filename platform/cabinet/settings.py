@@ -145,6 +145,14 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+# A web process keeps a pool of PostgreSQL connections (psycopg_pool) rather than opening one per request:
+# under ASGI each request runs in a thread of its own, so persistent connections would never be reused.
+# On for the web server only (`make run` and the Helm chart set it); forked Celery workers keep plain ones.
+if env_bool("DATABASE_POOL"):
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "pool": {
+        "min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "20")),
+        # a request waits this long for a free connection (then fails), never for a new server process
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "30"))}}
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Test workers share one Redis; each gets its own key prefix.

@@ -75,7 +75,7 @@ def _database_and_spare() -> None:
     from tenants import services
     from tenants.models import SpareSchema
 
-    connection.set_schema_to_public()
+    connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants
     if not SpareSchema.objects.exists():
         services.refill_spare_schemas(1)  # the beat task tops the pool up to TENANT_SPARE_SCHEMAS later
 
@@ -87,7 +87,7 @@ def _pages() -> None:
 
     from tenants.models import Domain
 
-    connection.set_schema_to_public()
+    connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants
     hosts = [(settings.PLATFORM_DOMAIN, PLATFORM_PATHS)]
     domain = (Domain.objects.select_related("tenant").exclude(tenant__schema_name=settings.PUBLIC_SCHEMA_NAME)
               .filter(is_primary=True).order_by("id").first())
