@@ -10,6 +10,8 @@ are set), the platform, a clinic tenant with every module on, `--customers` cust
 benchmarks/portal.py makes them), one signed-in session per client (made in the session store). Then the web
 server and a Celery worker (as `make run` starts them), and the server is waited for at /livez.
 
+Right after the server answers, `--signups` businesses sign up one after another over HTTP (the signup POST,
+then the owner's single-use sign-in link and the page it leads to): the first is compared with the others.
 Each client is one keep-alive connection of an asyncio load generator in this process that sends its next
 request when the previous answer has arrived in full; each level runs `--seconds` per page. Requests ask
 for gzip, as browsers do (the in-process figure too). An answer is an error unless it is 200 (and, for the
@@ -18,7 +20,8 @@ request to the last byte of the answer. Afterwards the resident memory of every 
 
 Targets (2 cores): 0 errors at every level; dashboard ≥ 100 req/s at 50 clients with p95 < 1 s; /livez
 p95 < 50 ms at 200 clients; HTTP throughput at 50 clients ≥ 70 % of in-process throughput × processes;
-every web and worker process under 300 MB resident. Exits 1 when a target is missed.
+every web and worker process under 300 MB resident; the first signup within 25 % of the others' median.
+Exits 1 when a target is missed.
 """
 
 # ruff: noqa: E402 - the import path is set before the imports (see below)
@@ -192,7 +195,7 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, dict[str, str
 
 def _valid(path: str, status: int, body: bytes) -> str:
     if status != 200:
-        return f"status {status}"
+        return f"status {status}" + (f" {body[:120].decode(errors='replace')}" if path in PROBES else "")
     if path == DASHBOARD:
         return "" if b"dashboard-card" in body else "no dashboard cards"
     try:
@@ -249,6 +252,63 @@ def over_http(port: int, path: str, clients: int, seconds: float, cookies: list[
     return uvloop.run(_level(port, path, clients, seconds, cookies))
 
 
+# --- signups ----------------------------------------------------------------------------------------------
+
+def _http(port: int, method: str, host: str, path: str, *, body: str = "", cookies: dict[str, str] | None = None):
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Host": host, "Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        conn.request(method, path, body=body or None, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.getheader("Location", ""), response.read(), response.headers
+    finally:
+        conn.close()
+
+
+def signups(port: int, count: int) -> tuple[list[float], list[str]]:
+    """`count` businesses sign up one after another, over HTTP: the signup POST and the owner's first page on
+    the new portal (the single-use sign-in link and where it leads). Seconds each, and errors."""
+    import re
+    from urllib.parse import urlencode, urlsplit
+
+    platform_host = f"localhost:{port}"
+    times, errors = [], []
+    for n in range(count):
+        slug = f"bench-signup-{secrets.token_hex(3)}"
+        status, _loc, page, headers = _http(port, "GET", platform_host, "/signup/")
+        csrf = next((c.split("=", 1)[1].split(";", 1)[0] for c in headers.get_all("Set-Cookie") or []
+                     if c.startswith("csrftoken=")), "")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or not csrf or not token:
+            errors.append(f"signup page {status}")
+            continue
+        form = urlencode({"csrfmiddlewaretoken": token.group(1).decode(), "name": f"Bench Signup {n}", "slug": slug,
+                          "vertical": "clinic", "owner_first_name": "Olena", "owner_last_name": "",
+                          "owner_email": f"owner@{slug}.example.com", "password": "Bench-Signup-4242"})
+        started = time.perf_counter()
+        status, location, _body, _h = _http(port, "POST", platform_host, "/signup/", body=form,
+                                            cookies={"csrftoken": csrf})
+        if status != 302 or "/manage/enter/" not in location:
+            errors.append(f"signup POST {status}")
+            continue
+        target = urlsplit(location)
+        status, location, _body, headers = _http(port, "GET", target.netloc, target.path)
+        session = next((c.split("=", 1)[1].split(";", 1)[0] for c in headers.get_all("Set-Cookie") or []
+                        if c.startswith("sessionid=")), "")
+        if status == 302 and location:
+            status, _loc, _body, _h = _http(port, "GET", target.netloc, urlsplit(location).path or location,
+                                            cookies={"sessionid": session})
+        if status != 200:
+            errors.append(f"first page of the new portal {status}")
+            continue
+        times.append(time.perf_counter() - started)
+    return times, errors
+
+
 # --- processes --------------------------------------------------------------------------------------------
 
 def descendants(pid: int) -> list[int]:
@@ -292,6 +352,7 @@ def run(args, service_env: dict[str, str], workdir: Path) -> int:
     os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(16))
     os.environ["KABINET_CACHE_PREFIX"] = f"kabinet-bench-{secrets.token_hex(4)}"
     os.environ["WEB_WARMUP"] = "0"  # this process is the load generator; the servers warm themselves up
+    os.environ.setdefault("TENANT_SPARE_SCHEMAS", str(max(args.signups, 3)))  # every signup finds a spare
 
     import django
 
@@ -338,6 +399,12 @@ def run(args, service_env: dict[str, str], workdir: Path) -> int:
             print(f"Web server answering after {time.perf_counter() - started:.1f} s; measuring over HTTP, "
                   f"{args.seconds:.0f} s per page and level…\n", flush=True)
             time.sleep(3)  # every worker has finished its warm-up
+            signup_times, signup_errors = signups(port, args.signups)
+            if signup_times:
+                rest = sorted(signup_times[1:]) or signup_times
+                print(f"Signups right after the start ({len(signup_times)}, the signup POST and the owner's first "
+                      f"page): first {signup_times[0]:.2f} s, the others median {rest[len(rest) // 2]:.2f} s, "
+                      f"max {max(rest):.2f} s; errors: {len(signup_errors)} {signup_errors[:3]}\n", flush=True)
             print(f"{'page':<10} {'clients':>7} {'answers':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
                   f"{'p99 ms':>8} {'errors':>6}")
             print(inproc.line(), flush=True)
@@ -350,9 +417,15 @@ def run(args, service_env: dict[str, str], workdir: Path) -> int:
                 for pid in descendants(proc.pid):
                     with contextlib.suppress(OSError):
                         memory.append((name, pid, rss_mb(pid), command_of(pid)))
+            if worker.poll() is not None:
+                print(f"The Celery worker exited with code {worker.returncode} during the run.")
         finally:
             stop_process(worker, "celery worker")
             stop_process(web, "web server")
+    problems = [line for line in log_path.read_text(errors="replace").splitlines()
+                if "Error" in line or "Traceback" in line]
+    if problems:
+        print(f"\nThe servers' log has {len(problems)} error lines, e.g.:\n  " + "\n  ".join(problems[:8]))
 
     print("\nResident memory after the run:")
     for name, pid, mb, command in memory:
@@ -360,13 +433,19 @@ def run(args, service_env: dict[str, str], workdir: Path) -> int:
     errors = {(r.page, r.clients): r.errors for r in results if r.errors}
     for (page, clients), errs in errors.items():
         print(f"  errors for {page} at {clients} clients, e.g. {sorted(set(errs))[:3]}")
-    return report(results, inproc, memory, workers)
+    return report(results, inproc, memory, workers, signup_times, signup_errors)
 
 
-def report(results: list[Result], inproc: Result, memory: list[tuple[str, int, float, str]], workers: int) -> int:
+def report(results: list[Result], inproc: Result, memory: list[tuple[str, int, float, str]], workers: int,
+           signup_times: list[float], signup_errors: list[str]) -> int:
     by = {(r.page, r.clients): r for r in results}
     checks: list[tuple[str, str, bool]] = []
-    total_errors = sum(len(r.errors) for r in results) + len(inproc.errors)
+    total_errors = sum(len(r.errors) for r in results) + len(inproc.errors) + len(signup_errors)
+    if len(signup_times) > 1:
+        rest = sorted(signup_times[1:])
+        checks.append(("the first signup waits no longer than the others (within 25 % of their median)",
+                       f"first {signup_times[0]:.2f} s, median {rest[len(rest) // 2]:.2f} s",
+                       signup_times[0] <= 1.25 * rest[len(rest) // 2]))
     checks.append(("0 errors at every level", f"{total_errors} errors", total_errors == 0))
     d50 = by.get(("dashboard", 50))
     if d50:
@@ -398,6 +477,7 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 50, 200], help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per page and level")
+    parser.add_argument("--signups", type=int, default=10, help="businesses signing up right after the start")
     parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn",
                         help="uvicorn: as `make run` starts it (default); daphne: one Daphne process, to compare")
     args = parser.parse_args()

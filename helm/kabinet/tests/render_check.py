@@ -226,7 +226,8 @@ def expect_default(s, objs, rendered):
     a = c["args"]
     check(a[a.index("--port") + 1] == "8000" and a[a.index("--workers") + 1] == "2", f"[{s}] web port, workers {a}")
     check("--proxy-headers" in a and a[a.index("--forwarded-allow-ips") + 1] == "*", f"[{s}] proxy headers {a}")
-    check(env_of(c)["WEB_CONCURRENCY"] == "2", f"[{s}] WEB_CONCURRENCY {env_of(c)}")
+    check(env_of(c)["WEB_CONCURRENCY"] == "2" and env_of(c)["DATABASE_POOL"] == "1"
+          and env_of(c)["DATABASE_POOL_SIZE"] == "10", f"[{s}] web env {env_of(c)}")
     check(c["livenessProbe"]["httpGet"]["path"] == "/livez", f"[{s}] livenessProbe")
     for probe in ("readinessProbe", "startupProbe"):
         check(c[probe]["httpGet"]["path"] == "/readyz", f"[{s}] {probe}")
