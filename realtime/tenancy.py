@@ -10,17 +10,13 @@ from django_tenants.utils import get_tenant_domain_model, remove_www
 from tenants.middleware import resolve_tenant
 
 
-def _tenant_for_host(host: str):
+@database_sync_to_async
+def tenant_for_host(host: str):
     connection.set_schema_to_public()
     try:
         return resolve_tenant(remove_www(host.split(":")[0]))
     except get_tenant_domain_model().DoesNotExist:
         return None
-
-
-# Not thread-sensitive: sockets run outside a request's thread context, so thread-sensitive calls of every
-# socket of the process would queue for one thread; this lookup keeps no state between calls.
-tenant_for_host = database_sync_to_async(_tenant_for_host, thread_sensitive=False)
 
 
 class TenantWebsocketMiddleware:
