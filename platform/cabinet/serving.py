@@ -45,7 +45,7 @@ def web_server_command(*, bind: str, port: int, workers: int, python: str | None
         python or sys.executable, "-m", "uvicorn", ASGI_APPLICATION,
         "--host", bind, "--port", str(port), "--workers", str(workers),
         "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
-        "--lifespan", "off", "--no-access-log", "--no-server-header",
+        "--lifespan", "off", "--no-access-log", "--no-server-header", "--log-level", "warning",
         "--backlog", "2048", "--timeout-keep-alive", "5", "--timeout-graceful-shutdown", "20",
         # the ingress or load balancer in front sets X-Forwarded-*; settings.TRUSTED_PROXY_COUNT decides
         # what the application believes, so Uvicorn passes the headers on untouched
