@@ -83,3 +83,30 @@ def test_the_asgi_application_answers_probes_before_django(db):
         return start["status"], body["body"]
 
     assert asyncio.run(probe("/livez")) == (200, b'{"status": "ok"}')
+
+
+def test_the_asgi_probes_never_check_on_the_event_loop(db, monkeypatch):
+    """A result that turns a second old while a probe is answered is checked again in a thread, never on the
+    event loop (where Django refuses database work and the answer would be an error for a second)."""
+    import asyncio
+    import threading
+
+    from asgiref.testing import ApplicationCommunicator
+
+    from cabinet import health
+    from cabinet.asgi import HealthProbes
+
+    loop_threads, checked_in = [], []
+    monkeypatch.setattr(health, "fresh_checks", lambda: None)  # always due
+    monkeypatch.setattr(health, "checks", lambda **kwargs: checked_in.append(threading.get_ident())
+                        or {"database": "ok", "redis": "ok"})
+
+    async def probe():
+        loop_threads.append(threading.get_ident())
+        scope = {"type": "http", "method": "GET", "path": "/readyz", "headers": []}
+        communicator = ApplicationCommunicator(HealthProbes(None), scope)
+        await communicator.send_input({"type": "http.request", "body": b""})
+        return (await communicator.receive_output(5))["status"]
+
+    assert asyncio.run(probe()) == 200
+    assert checked_in and checked_in[0] != loop_threads[0]

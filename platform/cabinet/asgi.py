@@ -32,10 +32,12 @@ class HealthProbes:
         if scope["type"] != "http" or scope["path"] not in health.PROBE_PATHS:
             return await self.inner(scope, receive, send)
         path = scope["path"]
-        if path == health.LIVENESS_PATH or health.fresh_checks() is not None:
-            status, body = health.probe(path)
-        else:  # a check is due: database and Redis are asked in a thread, never on the event loop
-            status, body = await asyncio.to_thread(health.probe, path, close_connection=True)
+        result = None
+        if path != health.LIVENESS_PATH:
+            result = health.fresh_checks()
+            if result is None:  # a check is due: database and Redis are asked in a thread, never on the loop
+                result = await asyncio.to_thread(health.checks, close_connection=True)
+        status, body = health.probe(path, result)
         payload = json.dumps(body).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"cache-control", b"no-store"),

@@ -90,11 +90,13 @@ def checks(*, close_connection: bool = False) -> dict[str, str]:
         _lock.release()
 
 
-def probe(path: str, *, close_connection: bool = False) -> tuple[int, dict[str, Any]]:
-    """HTTP status and JSON body of a probe path (one of PROBE_PATHS)."""
+def probe(path: str, result: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+    """HTTP status and JSON body of a probe path (one of PROBE_PATHS), from `result` when given (no I/O)
+    or from checks()."""
     if path == LIVENESS_PATH:
         return 200, {"status": "ok"}
-    result = checks(close_connection=close_connection)
+    if result is None:
+        result = checks()
     if path == READINESS_PATH:
         if result.get("database") != "ok":
             return 503, {"status": "error", **result}
