@@ -4,8 +4,8 @@ The cache is an optimisation. When Redis does not answer within `socket_timeout`
 reach), every operation behaves as on an empty cache that keeps nothing: `get` gives the default, `set` and
 `delete` do nothing, `add` reports that it added (so a rate limit lets the request through rather than
 refusing everyone), `incr` raises ValueError as for a missing key. After a failure Redis is left alone for
-`retry_seconds`, so requests do not each wait for the timeout; one warning is logged when the outage starts
-and one line when Redis answers again. Keys whose `delete` failed meanwhile are deleted on recovery, so a
+`retry_seconds` by the whole process (every thread and request), so requests do not each wait for the
+timeout; one warning is logged when the outage starts and one line when Redis answers again. Keys whose `delete` failed meanwhile are deleted on recovery, so a
 portal state changed during the outage is not served stale from Redis afterwards.
 
 OPTIONS (besides the redis-py pool's own, e.g. socket_timeout): `retry_seconds` (default 2).
@@ -61,6 +61,21 @@ class _Outage:
         logger.warning("Redis cache is back after %.1f s", lasted)
 
 
+_outages: dict[str, _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_for(location: str, retry_seconds: float) -> _Outage:
+    """One outage state per Redis server and process. Django makes a cache object per thread and per async
+    context, i.e. per request under ASGI: the state must outlive them, or every request would wait for the
+    timeout again and log again."""
+    with _outages_lock:
+        outage = _outages.get(location)
+        if outage is None:
+            outage = _outages[location] = _Outage(retry_seconds)
+        return outage
+
+
 def _degrading(fallback: Any):
     """Runs the cache operation unless Redis is known to be down; on a Redis failure returns `fallback`
     (called with the arguments, when callable)."""
@@ -106,7 +121,7 @@ class ResilientRedisCache(RedisCache):
         params = {**params, "OPTIONS": dict(params.get("OPTIONS") or {})}
         retry_seconds = float(params["OPTIONS"].pop("retry_seconds", 2))
         super().__init__(server, params)
-        self._outage = _Outage(retry_seconds)
+        self._outage = _outage_for(str(server), retry_seconds)
 
     @property
     def degraded(self) -> bool:
