@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint bench-provisioning bench-portal bench-checkout messages clean-data
+.PHONY: run test lint bench-provisioning bench-portal bench-checkout bench-http messages clean-data
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench-portal: $(BIN)/.installed
 # 200 buyers race for 50 units through Daphne; fails if anything is oversold or any answer is an error.
 bench-checkout: $(BIN)/.installed
 	$(BIN)/python benchmarks/checkout.py
+
+# The dashboard and the health probes over HTTP through the web server as `make run` starts it, at 1, 50 and
+# 200 clients, beside the same page in-process; memory of every web and worker process afterwards.
+bench-http: $(BIN)/.installed
+	$(BIN)/python benchmarks/http.py
 
 # After changing user-facing strings: refresh every catalogue (core and per app; each source file goes to
 # the nearest locale/ folder), translate the new entries in the .po files, then `make messages` again to

@@ -4,10 +4,12 @@ import asyncio
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
+from django.urls import path
 
+from .consumers import PingConsumer
 from .tenancy import TenantWebsocketMiddleware
 
-websocket_urlpatterns: list = []
+websocket_urlpatterns: list = [path("ws/ping/", PingConsumer.as_asgi())]
 
 # Close code of a socket to an address nobody serves (the WebSocket counterpart of HTTP 404).
 CLOSE_NOT_FOUND = 4404

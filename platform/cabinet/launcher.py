@@ -1,7 +1,8 @@
 """Starts what Kabinet needs on one machine: `python -m cabinet.launcher run|test|services`.
 
 - run: embedded PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL are set), migrations, demo tenants,
-  then Daphne, a Celery worker and Celery beat. Ctrl-C stops everything it started.
+  then the web server (Uvicorn, WEB_CONCURRENCY processes: cabinet.serving), a Celery worker and Celery
+  beat. Ctrl-C stops everything it started.
 - test: the same services on free ports with throw-away data, then pytest (extra arguments are passed on).
 - services: only the embedded services, printing their URLs, until Ctrl-C (for running tools by hand).
 
@@ -27,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cabinet.serving import web_concurrency, web_server_command, web_server_environment
 from tenants.checks import CASE_FOLDING_QUERY  # the question asked of any server, ours too
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -83,6 +85,20 @@ def port_open(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.2)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def answers_http(host: str, port: int, path: str) -> bool:
+    """Whether GET path on host:port answers 200 within a second."""
+    import http.client
+
+    conn = http.client.HTTPConnection(host, port, timeout=1)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
 
 
 def stop_process(proc: subprocess.Popen, name: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
@@ -369,7 +385,9 @@ def run(args: argparse.Namespace) -> int:
             "PYTHONUNBUFFERED": "1",
         }
         manage("setup_platform", "--demo", env=env)
-        say("  Starting Daphne (web and sockets), a Celery worker and Celery beat…")
+        workers = web_concurrency()
+        say(f"  Starting the web server (HTTP and sockets, {workers} process{'es' if workers != 1 else ''}), "
+            "a Celery worker and Celery beat…")
         children: list[tuple[str, subprocess.Popen]] = []
         stopping = False
 
@@ -381,9 +399,9 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, request_stop)
         try:
             python = sys.executable
-            children.append(("daphne", subprocess.Popen(
-                [python, "-m", "daphne", "-b", args.bind, "-p", str(http_port), "cabinet.asgi:application"],
-                env=env, cwd=ROOT, start_new_session=True)))
+            children.append(("web server", subprocess.Popen(
+                web_server_command(bind=args.bind, port=http_port, workers=workers, python=python),
+                env=web_server_environment(env), cwd=ROOT, start_new_session=True)))
             children.append(("celery worker", subprocess.Popen(
                 [python, "-m", "celery", "-A", "cabinet", "-q", "worker", "-l", "warning", "--concurrency", "2"],
                 env=env, cwd=ROOT, start_new_session=True)))
@@ -391,9 +409,13 @@ def run(args: argparse.Namespace) -> int:
                 [python, "-m", "celery", "-A", "cabinet", "-q", "beat", "-l", "warning",
                  "-s", str(data_dir / "celerybeat-schedule")],
                 env=env, cwd=ROOT, start_new_session=True)))
-            wait_until(lambda: port_open(http_port) or any(p.poll() is not None for _, p in children), 60, "Daphne")
-            manage("platform_urls", env=env)
-            print("Press Ctrl-C to stop.", flush=True)
+            # The socket is open before the workers have warmed up; /livez answers once one of them serves.
+            host = "127.0.0.1" if args.bind in {"0.0.0.0", "::"} else args.bind  # noqa: S104
+            wait_until(lambda: stopping or answers_http(host, http_port, "/livez")
+                       or any(p.poll() is not None for _, p in children), 120, "The web server")
+            if not stopping:
+                manage("platform_urls", env=env)
+                print("Press Ctrl-C to stop.", flush=True)
             while not stopping:
                 for name, proc in children:
                     if proc.poll() is not None:
@@ -416,6 +438,8 @@ def test(args: argparse.Namespace) -> int:
         (data_dir / "files" / "static").mkdir(parents=True)
         with embedded_services(data_dir, persist=False) as service_env:
             env = {**os.environ, **service_env, "KABINET_DATA_DIR": str(data_dir / "files"),
+                   # importing cabinet.asgi in a test must not render pages against the test database
+                   "WEB_WARMUP": os.environ.get("WEB_WARMUP", "0"),
                    "SECRET_KEY": "test-" + secrets.token_hex(16)}
             command = [sys.executable, "-m", "pytest", *args.pytest_args]
             return subprocess.run(command, env=env, cwd=ROOT).returncode

@@ -154,20 +154,35 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+# A web process keeps a pool of PostgreSQL connections (psycopg_pool) rather than opening one per request:
+# under ASGI each request runs in a thread of its own, so persistent connections would never be reused.
+# On for the web server only (`make run` and the Helm chart set it); forked Celery workers keep plain ones.
+if env_bool("DATABASE_POOL"):
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "pool": {
+        "min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "20")),
+        # a request waits this long for a free connection (then fails), never for a new server process
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "30"))}}
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Test workers share one Redis; each gets its own key prefix.
 CACHE_PREFIX = os.environ.get("KABINET_CACHE_PREFIX", "kabinet") + os.environ.get("PYTEST_XDIST_WORKER", "")
+# The cache is an optimisation: when Redis does not answer within REDIS_CACHE_TIMEOUT seconds, pages are served
+# from the database and Redis is retried every couple of seconds (cabinet/cache.py, docs/decisions.md).
+REDIS_CACHE_TIMEOUT = float(os.environ.get("REDIS_CACHE_TIMEOUT", "0.25"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cabinet.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": CACHE_PREFIX,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         "TIMEOUT": 300,
+        "OPTIONS": {"socket_timeout": REDIS_CACHE_TIMEOUT, "socket_connect_timeout": REDIS_CACHE_TIMEOUT,
+                    "retry_seconds": 2},
     }
 }
+# Sessions live in the database, never in Redis: a Redis outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CHANNEL_LAYERS = {
     "default": {

@@ -221,10 +221,16 @@ def expect_default(s, objs, rendered):
     f = "test-release-kabinet"
     web, worker, beat = (objs[f"Deployment/{f}-{c}"] for c in ("web", "worker", "beat"))
     c = pod_containers(web)[0]
-    check(c["command"] + c["args"] == ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers",
-                                       "cabinet.asgi:application"], f"[{s}] web command {c['args']}")
-    for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
-        check(c[probe]["httpGet"]["path"] == "/healthz", f"[{s}] {probe}")
+    check(c["command"] == ["python", "-m", "uvicorn"] and c["args"][0] == "cabinet.asgi:application",
+          f"[{s}] web command {c['command']} {c['args']}")
+    a = c["args"]
+    check(a[a.index("--port") + 1] == "8000" and a[a.index("--workers") + 1] == "2", f"[{s}] web port, workers {a}")
+    check("--proxy-headers" in a and a[a.index("--forwarded-allow-ips") + 1] == "*", f"[{s}] proxy headers {a}")
+    check(env_of(c)["WEB_CONCURRENCY"] == "2" and env_of(c)["DATABASE_POOL"] == "1"
+          and env_of(c)["DATABASE_POOL_SIZE"] == "10", f"[{s}] web env {env_of(c)}")
+    check(c["livenessProbe"]["httpGet"]["path"] == "/livez", f"[{s}] livenessProbe")
+    for probe in ("readinessProbe", "startupProbe"):
+        check(c[probe]["httpGet"]["path"] == "/readyz", f"[{s}] {probe}")
     check(c["workingDir"] == "/app", f"[{s}] workdir")
     check(pod_containers(worker)[0]["command"][0] == "celery" and
           pod_containers(worker)[0]["args"][:3] == ["-A", "cabinet", "worker"], f"[{s}] worker cmd")
@@ -326,8 +332,8 @@ def expect_extras(s, objs, rendered):
               f"[{s}] {k} podAnnotations")
         check(pod_containers(objs[k])[0]["image"] == "registry.example.com/kabinet:2.3.4", f"[{s}] image")
     web = pod_containers(objs["Deployment/kb-web"])[0]
-    check("--proxy-headers" not in web["args"] and web["args"][-1] == "cabinet.asgi:application"
-          and "--verbosity" in web["args"], f"[{s}] web args {web['args']}")
+    check("--proxy-headers" not in web["args"] and "--no-proxy-headers" in web["args"]
+          and web["args"][0] == "cabinet.asgi:application" and "--log-level" in web["args"], f"[{s}] web args {web['args']}")
     check(objs["Job/kb-migrations"]["spec"]["template"]["spec"]["containers"][0]["args"][2:] == ["--demo"],
           f"[{s}] job args")
     ing = objs["Ingress/kb"]
@@ -384,7 +390,7 @@ SCENARIOS = [
             {"matchExpressions": [{"key": "pool", "operator": "In", "values": ["apps"]}]}]}}},
         "podLabels": {"team": "kabinet"},
         "podAnnotations": {"prometheus.io/scrape": "false"},
-        "web": {"proxyHeaders": False, "extraArgs": ["--verbosity", "1"]},
+        "web": {"proxyHeaders": False, "extraArgs": ["--log-level", "info"]},
         "migrations": {"args": ["--demo"]},
         "ingress": {"className": "nginx", "wildcard": False, "extraHosts": ["portal.client.com", "shop.other.org"],
                     "tls": {"enabled": False},
