@@ -130,8 +130,10 @@ def first_run_date(period: str, day_of_month: int | None, weekday: int | None, t
 
 
 def local_today() -> date:
-    """Today where the business is: there is no per-tenant zone yet, so the platform's TIME_ZONE."""
-    return timezone.localdate()
+    """Today where the business is (the time zone of its settings)."""
+    from cabinet.portal.selectors import business_time_zone
+
+    return timezone.localdate(timezone=business_time_zone())
 
 
 def create_recurring(customer, order: Order, period: Any, day_of_month: Any, weekday: Any, *,
