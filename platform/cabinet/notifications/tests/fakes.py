@@ -41,7 +41,7 @@ class FakeServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 with fake.lock:
-                    fake.received.append(Received(self.path, dict(self.headers), body))
+                    fake.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                     status = fake.answers.pop(0) if len(fake.answers) > 1 else fake.answers[0]
                 payload = json.dumps({"status": status, "id": len(fake.received)}).encode()
                 self.send_response(status)
