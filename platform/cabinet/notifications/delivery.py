@@ -34,8 +34,8 @@ def backoff(attempts: int) -> float:
     return min(3600.0, 5.0 * 2 ** attempts) * random.uniform(0.9, 1.1)  # noqa: S311  (jitter, not a secret)
 
 
-def _claim(delivery_id: int) -> Delivery | None:
-    now = timezone.now()
+def _claim(delivery_id: int, now=None) -> Delivery | None:
+    now = now or timezone.now()
     with transaction.atomic():
         delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("notification")
@@ -65,9 +65,10 @@ def _settle(delivery: Delivery, *, status: str, outcome: str, detail: str, targe
     return bool(changed)
 
 
-def deliver_one(delivery_id: int) -> str | None:
-    """Sends one due delivery; returns its new status, or None when it was not due or another worker has it."""
-    delivery = _claim(delivery_id)
+def deliver_one(delivery_id: int, *, now=None) -> str | None:
+    """Sends one due delivery (due by `now`, default: now); returns its new status, or None when it was not
+    due or another worker has it."""
+    delivery = _claim(delivery_id, now)
     if delivery is None:
         return None
     try:
@@ -123,6 +124,6 @@ def deliver_due(*, now=None) -> dict[str, int]:
     counts: dict[str, int] = {}
     now = now or timezone.now()
     for delivery_id in sweep(now=now + SWEEP_GRACE):
-        status = deliver_one(delivery_id) or "skipped"
+        status = deliver_one(delivery_id, now=now + SWEEP_GRACE) or "skipped"
         counts[status] = counts.get(status, 0) + 1
     return counts

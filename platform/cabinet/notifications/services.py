@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import crypto
-from .models import Attachment, Channel, Delivery, DeliveryAttempt, Notification, NotificationSettings, PushSubscription
+from .models import (
+    Attachment,
+    Channel,
+    Delivery,
+    DeliveryAttempt,
+    Notification,
+    NotificationSettings,
+    PushSubscription,
+)
 from .quiet_hours import QUIET_CHANNELS, quiet_hours_end
 from .rendering import render, template_for
 
@@ -72,6 +80,8 @@ def notify(recipient, event: str, context: dict[str, Any] | None = None, *,
     `event_id` names the occurrence ("orders.invoice:42"): notifying it twice gives the same message and no
     second delivery. `address` overrides the recipient's e-mail (a confirmation of a new address)."""
     recipient_key, user = _recipient_key(recipient)
+    if user is None:
+        address = address or recipient.strip()
     event_id = event_id or f"{event}:{uuid.uuid4().hex}"
     existing = Notification.objects.filter(event_id=event_id, recipient_key=recipient_key).first()
     if existing is not None:

@@ -109,7 +109,7 @@ class BrandingForm(forms.ModelForm):
         help_text=_("Phone numbers of this country may be typed without the country code and are shown in its "
                     "national format."))
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=lambda: [(name, name) for name in sorted(zoneinfo.available_timezones())],
+        label=_("Time zone"), required=False, choices=lambda: [(name, name) for name in sorted(zoneinfo.available_timezones())],
         help_text=_("Where your business is: quiet hours of SMS and push notifications and the day recurring "
                     "orders are placed follow it."))
 
@@ -144,6 +144,9 @@ class BrandingForm(forms.ModelForm):
     @staticmethod
     def is_colour(value: str) -> bool:
         return bool(HEX_COLOUR.match(value or ""))
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or "UTC"
 
     def clean_portal_name(self):
         name = self.cleaned_data["portal_name"].strip()

@@ -11,7 +11,6 @@ from django_tenants.utils import tenant_context
 
 from cabinet.notifications import crypto, delivery, services
 from cabinet.notifications.models import Delivery, DeliveryAttempt, NotificationSettings, PushSubscription
-
 from tests.helpers import make_user, user
 
 from .fakes import FakeServer, browser_keys

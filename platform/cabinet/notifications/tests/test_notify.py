@@ -7,7 +7,6 @@ from django_tenants.utils import tenant_context
 from cabinet.accounts.models import NotificationPreference
 from cabinet.notifications import delivery, services
 from cabinet.notifications.models import Delivery, DeliveryAttempt, Notification
-
 from tests.helpers import make_user, sign_in, user
 
 pytestmark = pytest.mark.django_db
