@@ -45,9 +45,8 @@ def delivered_mail() -> list:
     tests may have travelled in time)."""
     from datetime import timedelta
 
-    from django.utils import timezone
-
     from django.core import mail
+    from django.utils import timezone
     from django_tenants.utils import schema_context
 
     from cabinet.notifications.delivery import deliver_due

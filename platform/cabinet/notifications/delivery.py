@@ -52,7 +52,7 @@ def _settle(delivery: Delivery, *, status: str, outcome: str, detail: str, targe
             due_at=None) -> bool:
     """Writes the outcome unless the claim was taken over meanwhile (the sweep thought the worker dead)."""
     now = timezone.now()
-    fields = {"status": status, "last_error": "" if status == Delivery.Status.SENT else detail}
+    fields: dict[str, object] = {"status": status, "last_error": "" if status == Delivery.Status.SENT else detail}
     if status == Delivery.Status.SENT:
         fields["sent_at"] = now
     if due_at is not None:
