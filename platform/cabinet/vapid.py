@@ -34,7 +34,10 @@ def ensure_keys(data_dir: Path) -> Path:
         private = ec.generate_private_key(ec.SECP256R1())
         pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it at the same moment: theirs is the key
+            return path
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(pem)
     return path
