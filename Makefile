@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint bench-provisioning bench-portal bench-checkout bench-http messages clean-data
+.PHONY: run test lint bench-provisioning bench-portal bench-checkout bench-http bench-notifications messages clean-data
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench-checkout: $(BIN)/.installed
 # 200 clients, beside the same page in-process; memory of every web and worker process afterwards.
 bench-http: $(BIN)/.installed
 	$(BIN)/python benchmarks/http.py
+
+# 10 000 notifications × e-mail, SMS, push through a real worker and fake providers; fails if any is lost or doubled.
+bench-notifications: $(BIN)/.installed
+	$(BIN)/python benchmarks/notifications.py
 
 # After changing user-facing strings: refresh every catalogue (core and per app; each source file goes to
 # the nearest locale/ folder), translate the new entries in the .po files, then `make messages` again to

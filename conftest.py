@@ -60,6 +60,15 @@ def _forget_portal_states():
 
 
 @pytest.fixture
+def mailoutbox(mailoutbox):
+    """pytest-django's outbox, read as a person would see it: after the notification worker delivered what
+    notify() queued (tests.helpers.delivered_mail)."""
+    from tests.helpers import DeliveredOutbox
+
+    return DeliveredOutbox()
+
+
+@pytest.fixture
 def alpha(db):
     return Tenant.objects.get(slug="alpha")
 

@@ -384,6 +384,10 @@ def run(args: argparse.Namespace) -> int:
             "PLATFORM_ADMIN_PASSWORD": os.environ.get("PLATFORM_ADMIN_PASSWORD", "kabinet-admin"),
             "PYTHONUNBUFFERED": "1",
         }
+        if not os.environ.get("VAPID_PRIVATE_KEY"):
+            from cabinet.vapid import ensure_keys
+
+            ensure_keys(data_dir)  # once: Web Push subscriptions are bound to this key
         manage("setup_platform", "--demo", env=env)
         workers = web_concurrency()
         say(f"  Starting the web server (HTTP and sockets, {workers} process{'es' if workers != 1 else ''}), "

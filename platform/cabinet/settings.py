@@ -49,6 +49,7 @@ TENANT_APPS = [
     "cabinet.accounts",
     "cabinet.portal",
     "cabinet.api",
+    "cabinet.notifications",
     # modules (each declares itself in its module.py)
     "cabinet.modules.documents",
     "cabinet.modules.apikeys",
@@ -325,6 +326,24 @@ CMS_ADMIN_CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Notifications (cabinet.notifications) ------------------------------------------------------------------
+# SMS: one adapter for an HTTP SMS gateway (JSON POST {to, from, text, reference}); the provider is chosen here,
+# each business sets its sender name and API key in its manage area (stored encrypted). Empty URL: no SMS.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "http-json")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")  # the platform's key, for businesses without their own
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "10"))
+# Web Push: the VAPID key (PEM). Empty: made once into DATA_DIR/vapid_private.pem (the launcher does it).
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").replace("\\n", "\n")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:" + os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@kabinet.local"))
+PUSH_TIMEOUT = float(os.environ.get("PUSH_TIMEOUT", "10"))
+# Key of the business's stored gateway credentials (Fernet); empty: derived from SECRET_KEY.
+NOTIFICATIONS_ENCRYPTION_KEY = os.environ.get("NOTIFICATIONS_ENCRYPTION_KEY", "")
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
+# A delivery claimed longer ago than this (its worker died) is handed out again by the sweep.
+NOTIFICATIONS_STUCK_AFTER = float(os.environ.get("NOTIFICATIONS_STUCK_AFTER", "300"))
+NOTIFICATIONS_SWEEP_SECONDS = float(os.environ.get("NOTIFICATIONS_SWEEP_SECONDS", "30"))
+
 WAGTAIL_SITE_NAME = "Kabinet"
 # The admin would ask releases.wagtail.io for new versions from every editor's browser: a third-party call
 # our pages never make (and a console error where that host is out of reach). Upgrades are ours to plan.
@@ -373,6 +392,9 @@ CELERY_BEAT_SCHEDULE = {
     # queued when due in the businesses where its module is on.
     "periodic-work": {"task": "cabinet.portal.tasks.run_periodic_work", "schedule": 60.0},
 }
+# Notifications: the sweep delivers what is due (retries, held by quiet hours, lost or stuck tasks).
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    "task": "cabinet.notifications.tasks.sweep_everywhere", "schedule": NOTIFICATIONS_SWEEP_SECONDS}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 # What a task prints (the local mailbox's one line per message) reaches the terminal as it is, not as a log record.
 CELERY_WORKER_REDIRECT_STDOUTS = False

@@ -12,6 +12,7 @@ mounts = registry.url_mounts()
 urlpatterns = [
     path("", include("cabinet.portal.urls")),
     path("", include("cabinet.accounts.urls")),
+    path("", include("cabinet.notifications.urls")),
     *mounts.portal,
     # Wagtail reverses its admin URLs without a namespace, so the admin cannot sit inside "news-manage";
     # cms.wagtail_urls wraps every admin view in the same module gate and role check instead.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zoneinfo
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -75,11 +76,16 @@ class BrandingForm(forms.ModelForm):
         label=_("Country"), required=False, choices=_country_choices,
         help_text=_("Phone numbers of this country may be typed without the country code and are shown in its "
                     "national format."))
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), required=False, choices=lambda: [(name, name) for name in sorted(zoneinfo.available_timezones())],
+        help_text=_("Where your business is: quiet hours of SMS and push notifications and the day recurring "
+                    "orders are placed follow it."))
 
     class Meta:
         model = Branding
         fields = ["portal_name", "logo", "favicon", "primary_color", "accent_color", "welcome_text", "terms_text",
-                  "contact_addresses", "contact_phones", "working_hours", "messenger_links", "country"]
+                  "contact_addresses", "contact_phones", "working_hours", "messenger_links", "country",
+                  "time_zone"]
         widgets = {
             "primary_color": ColourInput(attrs={"data-preview": "--brand", **contrast_check("primary_color")}),
             "accent_color": ColourInput(attrs={"data-preview": "--accent", **contrast_check("accent_color")}),
@@ -106,6 +112,9 @@ class BrandingForm(forms.ModelForm):
     @staticmethod
     def is_colour(value: str) -> bool:
         return bool(HEX_COLOUR.match(value or ""))
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or "UTC"
 
     def clean_portal_name(self):
         name = self.cleaned_data["portal_name"].strip()

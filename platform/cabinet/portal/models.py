@@ -41,6 +41,8 @@ class Branding(models.Model):
     # ISO 3166 code; empty: the platform's DEFAULT_COUNTRY. Phones of this country may be typed without the
     # country code and are shown in its national format.
     country = models.CharField(_("country"), max_length=2, blank=True)
+    # IANA name; where the business is: quiet hours of notifications and the day recurring orders run.
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -19,6 +19,8 @@ CORE_MANAGE_ENTRIES = (
     ManageEntry(_("Branding"), "portal:manage-branding", roles=("owner", "manager"), icon="palette", group="settings"),
     ManageEntry(_("Modules"), "portal:manage-modules", roles=("owner", "manager"), icon="grid", group="settings"),
     ManageEntry(_("Staff"), "portal:manage-staff", roles=("owner",), icon="badge", group="settings"),
+    ManageEntry(_("Delivery log"), "notifications:manage-log", roles=("owner", "manager"), icon="bell",
+                group="settings"),
 )
 
 CORE_MANAGE_CARDS = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -75,9 +76,18 @@ def _branding_dict(branding: Branding) -> dict[str, Any]:
         "working_hours": branding.working_hours,
         "messenger_links": lines(branding.messenger_links),
         "country": branding.country,
+        "time_zone": branding.time_zone,
         "updated": branding.updated_at.timestamp(),
     }
 
+
+def business_time_zone() -> ZoneInfo:
+    """Where the business is (its branding's time zone; UTC when unknown or unreadable)."""
+    name = portal_state().branding.get("time_zone") or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def is_module_enabled(key: str) -> bool:

@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
@@ -164,13 +163,11 @@ def _send_invite_link(invite: StaffInvite, accept_url: Callable[[str], str], now
     link = accept_url(raw)
     portal_name = ensure_portal_initialised().portal_name
     inviter = invite.invited_by.display_name if invite.invited_by else portal_name
-    subject = _("You are invited to manage %(portal)s") % {"portal": portal_name}
-    body = _("%(inviter)s invites you to join %(portal)s as %(role)s.\n\n"
-             "Open this link to choose your password and sign in (it works once, for 7 days):\n"
-             "%(link)s\n\nIf you did not expect this e-mail, ignore it.") % {
-        "inviter": inviter, "portal": portal_name, "role": invite.get_role_display(), "link": link}
-    email = invite.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    from cabinet.notifications.services import notify
+
+    # To an address, not yet a person of the portal: e-mail only, written in the caller's transaction.
+    notify(invite.email, "portal.staff_invite", {"inviter": inviter, "role": invite.get_role_display(), "link": link},
+           channels=["email"], mandatory=True, in_portal=False, event_id=f"portal.staff_invite:{invite.token_hash}")
     return link
 
 

@@ -39,8 +39,7 @@ def password_changed(user: User, *, kind: str = AccountEvent.Kind.PASSWORD_CHANG
         user.password_change_required = False
         user.save(update_fields=["password_change_required"])
     record_event(user, kind)
-    if user.email:
-        _send("password_changed", user.email, {"user": user}, user.language)
+    _send("password_changed", user, {"user": user}, secret=False)
 
 
 def _reset_link(user: User, site_url: str) -> str:
@@ -51,8 +50,8 @@ def _reset_link(user: User, site_url: str) -> str:
 
 def _mail_reset_link(user: User, site_url: str) -> bool:
     assert user.email
-    return _send("password_reset", user.email, {"user": user, "link": _reset_link(user, site_url),
-                                                 "hours": settings.PASSWORD_RESET_TIMEOUT // 3600}, user.language)
+    return _send("password_reset", user, {"user": user, "link": _reset_link(user, site_url),
+                                          "hours": settings.PASSWORD_RESET_TIMEOUT // 3600})
 
 
 def request_password_reset(*, email: str, site_url: str, ip: str | None) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,6 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cabinet import registry
-from cabinet.portal.mail import render_mail
 
 from .. import selectors, throttling, tokens
 from ..models import (
@@ -61,15 +59,20 @@ def redeem_login_token(raw: str) -> User | None:
 
 # --- e-mail -----------------------------------------------------------------------------------------------
 
-def _send(template: str, to: str, context: dict[str, Any], language: str = "") -> bool:
-    """Sends `accounts/email/<template>_subject.txt` / `.txt` in the person's language. A failing mail
-    server must not undo what the person just did; they can ask for the mail again."""
-    subject, body = render_mail(f"accounts/email/{template}", context, language)
-    try:
-        send_mail(subject, body, None, [to])
-    except Exception:  # the backend's errors vary (SMTP, network); the cause is logged
-        log.exception("Could not send the %s e-mail", template)
-        return False
+def _send(template: str, user: User, context: dict[str, Any], *, address: str = "", secret: bool = True) -> bool:
+    """Tells the person by e-mail through notifications (`accounts/email/<template>_subject.txt` / `.txt`, in
+    their language). A message with a link they just asked for (`secret`) goes to e-mail only, whatever they
+    chose, and stays out of the portal's bell; the others are security notices on the channels they chose
+    for "account.security". Delivery happens after commit, with retries: a failing mail server does not undo
+    what the person just did."""
+    from cabinet.notifications.services import notify
+
+    if secret:
+        notify(user, "account.security", context, template=f"accounts/email/{template}", channels=["email"],
+               address=address, mandatory=True, in_portal=False)
+    else:
+        notify(user, "account.security", context, template=f"accounts/email/{template}",
+               channels=None if not address else ["email"], address=address, mandatory=bool(address))
     return True
 
 
@@ -87,9 +90,8 @@ def send_email_verification(user: User, site_url: str, address: str | None = Non
         return HELD
     token = tokens.make_email_verification_token(user, address)
     link = site_url.rstrip("/") + reverse("accounts:verify-email", args=[token])
-    sent = _send("verify_email", address, {"user": user, "link": link, "address": address,
-                                           "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400},
-                 user.language)
+    sent = _send("verify_email", user, {"user": user, "link": link, "address": address,
+                                        "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400}, address=address)
     return SENT if sent else FAILED
 
 
@@ -113,7 +115,8 @@ def confirm_email(token: str) -> User:
         user.email, user.pending_email, user.email_verified_at = user.pending_email, "", now
         user.save(update_fields=["email", "pending_email", "email_verified_at"])
         if old:
-            _send("email_changed", old, {"user": user, "new_address": user.email}, user.language)
+            # To the old address, whatever the person chose: if it was not them, its owner must learn of it.
+            _send("email_changed", user, {"user": user, "new_address": user.email}, address=old, secret=False)
     elif user.email and user.email.lower() == address and user.email_verified_at is None:
         user.email_verified_at = now
         user.save(update_fields=["email_verified_at"])

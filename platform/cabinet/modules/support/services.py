@@ -145,3 +145,19 @@ def auto_close_resolved(days: int) -> int:
 def erase_personal_data(user) -> None:
     """The requests stay (the business's records) but no longer say who wrote them or how to reach them."""
     Request.objects.filter(customer=user).update(contact_name="", contact_phone="", contact_email="")
+
+
+def notify_customer(*, event: str, request: Request, customer, **_signal) -> None:
+    """Listener of `support_event`: tells the customer on the channels they chose for the event."""
+    from django.db import connection
+
+    from cabinet.notifications.services import notify
+    from cabinet.tenancy import tenant_url
+
+    if customer is None or not customer.is_active:
+        return
+    path = f"/support/{request.pk}/"
+    last = request.messages.filter(from_staff=True).order_by("-created_at", "-pk").first()
+    notify(customer, event, {"request": request, "customer": customer, "reply": last.body if last else "",
+                             "link": tenant_url(connection.tenant).rstrip("/") + path},  # type: ignore[attr-defined]
+           url=path)

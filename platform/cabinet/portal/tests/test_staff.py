@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django_tenants.utils import tenant_context
 from cabinet.portal import services
 from cabinet.portal.models import StaffInvite
 from conftest import host_client
+from tests.helpers import delivered_mail
 
 from .conftest import STAFF_PASSWORD, make_user
 
@@ -72,8 +72,8 @@ def _link_from_mail(message) -> str:
 def test_invited_person_sets_a_password_and_lands_signed_in(owner_client, alpha, beta, send_invite):
     response = send_invite(owner_client)
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(delivered_mail()) == 1
+    message = delivered_mail()[0]
     assert message.to == ["new.manager@example.com"]
     link = _link_from_mail(message)
     assert link.startswith("http://alpha.localhost/manage/invite/")
@@ -113,7 +113,7 @@ def _can_sign_in(host, email, password=STAFF_PASSWORD) -> bool:
 
 def test_alpha_invite_link_is_unknown_on_bravo(owner_client, send_invite):
     send_invite(owner_client)
-    path = _link_from_mail(mail.outbox[0]).removeprefix("http://alpha.localhost")
+    path = _link_from_mail(delivered_mail()[0]).removeprefix("http://alpha.localhost")
     response = host_client("bravo.localhost").get(path)
     assert response.status_code == 404
     post = host_client("bravo.localhost").post(path, {"full_name": "X", "password1": STAFF_PASSWORD,
@@ -123,7 +123,7 @@ def test_alpha_invite_link_is_unknown_on_bravo(owner_client, send_invite):
 
 def test_expired_revoked_and_unknown_links_are_explained(owner_client, alpha, send_invite):
     send_invite(owner_client, "late@example.com")
-    path = _link_from_mail(mail.outbox[0]).removeprefix("http://alpha.localhost")
+    path = _link_from_mail(delivered_mail()[0]).removeprefix("http://alpha.localhost")
     with tenant_context(alpha):
         StaffInvite.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     expired = host_client("alpha.localhost").get(path)
@@ -133,7 +133,7 @@ def test_expired_revoked_and_unknown_links_are_explained(owner_client, alpha, se
     assert late.status_code == 410
 
     send_invite(owner_client, "withdrawn@example.com")
-    path = _link_from_mail(mail.outbox[1]).removeprefix("http://alpha.localhost")
+    path = _link_from_mail(delivered_mail()[1]).removeprefix("http://alpha.localhost")
     with tenant_context(alpha):
         invite = StaffInvite.objects.get(email="withdrawn@example.com")
     assert owner_client.post(f"/manage/staff/invites/{invite.pk}/revoke/").status_code == 302
@@ -149,8 +149,8 @@ def test_expired_revoked_and_unknown_links_are_explained(owner_client, alpha, se
 def test_inviting_again_replaces_the_first_link(owner_client, send_invite):
     send_invite(owner_client, "twice@example.com")
     send_invite(owner_client, "twice@example.com", role="editor")
-    first = _link_from_mail(mail.outbox[0]).removeprefix("http://alpha.localhost")
-    second = _link_from_mail(mail.outbox[1]).removeprefix("http://alpha.localhost")
+    first = _link_from_mail(delivered_mail()[0]).removeprefix("http://alpha.localhost")
+    second = _link_from_mail(delivered_mail()[1]).removeprefix("http://alpha.localhost")
     assert host_client("alpha.localhost").get(first).status_code == 410
     assert host_client("alpha.localhost").get(second).status_code == 200
 
@@ -167,14 +167,14 @@ def test_bad_invitations_are_refused_with_a_reason(owner_client, alpha, email, r
     response = send_invite(owner_client, email, role)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert mail.outbox == []
+    assert delivered_mail() == []
     with tenant_context(alpha):
         assert not StaffInvite.objects.exists()
 
 
 def test_accept_form_refuses_bad_passwords_and_keeps_the_invitation(owner_client, alpha, send_invite):
     send_invite(owner_client, "weak@example.com")
-    path = _link_from_mail(mail.outbox[0]).removeprefix("http://alpha.localhost")
+    path = _link_from_mail(delivered_mail()[0]).removeprefix("http://alpha.localhost")
     client = host_client("alpha.localhost")
     for data in ({"full_name": "W", "password1": "123", "password2": "123"},
                  {"full_name": "W", "password1": STAFF_PASSWORD, "password2": STAFF_PASSWORD + "x"},
@@ -248,7 +248,7 @@ def test_the_invitation_link_is_shown_once_to_copy(owner_client, send_invite):
     response = send_invite(owner_client, "copy.me@example.com")
     page = owner_client.get(response["Location"]).content.decode()
     link = _fresh_link(page)
-    assert link == _link_from_mail(mail.outbox[0]) and 'data-copy="invite-link"' in page
+    assert link == _link_from_mail(delivered_mail()[0]) and 'data-copy="invite-link"' in page
     assert 'id="invite-link"' not in owner_client.get("/manage/staff/").content.decode()  # once only
     path = link.removeprefix("http://alpha.localhost")
     assert host_client("alpha.localhost").get(path).status_code == 200
@@ -257,14 +257,14 @@ def test_the_invitation_link_is_shown_once_to_copy(owner_client, send_invite):
 def test_resending_mails_a_new_link_and_the_old_one_stops_working(owner_client, alpha, send_invite,
                                                                   django_capture_on_commit_callbacks):
     send_invite(owner_client, "again@example.com")
-    old = _link_from_mail(mail.outbox[0]).removeprefix("http://alpha.localhost")
+    old = _link_from_mail(delivered_mail()[0]).removeprefix("http://alpha.localhost")
     with tenant_context(alpha):
         invite = StaffInvite.objects.get(email="again@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(f"/manage/staff/invites/{invite.pk}/resend/")
     assert response.status_code == 302
-    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["again@example.com"]
-    new = _link_from_mail(mail.outbox[1])
+    assert len(delivered_mail()) == 2 and delivered_mail()[1].to == ["again@example.com"]
+    new = _link_from_mail(delivered_mail()[1])
     assert _fresh_link(owner_client.get("/manage/staff/").content.decode()) == new
     stale = host_client("alpha.localhost").get(old)
     assert stale.status_code == 404 and b"cannot be used" in stale.content
@@ -282,7 +282,7 @@ def test_expired_invitations_are_shown_as_such_and_can_be_sent_again_or_withdraw
     assert page.count(">expired<") == 2 and "Send a new link" in page
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(f"/manage/staff/invites/{late.pk}/resend/")
-    revived = _link_from_mail(mail.outbox[-1]).removeprefix("http://alpha.localhost")
+    revived = _link_from_mail(delivered_mail()[-1]).removeprefix("http://alpha.localhost")
     assert host_client("alpha.localhost").get(revived).status_code == 200
     assert owner_client.post(f"/manage/staff/invites/{later.pk}/revoke/").status_code == 302
     with tenant_context(alpha):
@@ -303,7 +303,7 @@ def test_accepted_or_withdrawn_invitations_cannot_be_resent(owner_client, alpha,
     page = owner_client.post(f"/manage/staff/invites/{invite.pk}/resend/", follow=True).content.decode()
     assert "accepted or withdrawn" in page
     assert owner_client.post("/manage/staff/invites/999999/resend/", follow=True).status_code == 200
-    assert len(mail.outbox) == 1
+    assert len(delivered_mail()) == 1
 
 
 @pytest.mark.parametrize("path", ["/manage/staff/1/role/", "/manage/staff/1/active/",
@@ -319,4 +319,4 @@ def test_only_the_owner_resends_invitations(role_client, owner_client, alpha, se
         invite = StaffInvite.objects.get()
     manager = role_client("manager")
     assert manager.post(f"/manage/staff/invites/{invite.pk}/resend/").status_code == 403
-    assert len(mail.outbox) == 1
+    assert len(delivered_mail()) == 1

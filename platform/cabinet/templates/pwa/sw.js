@@ -35,3 +35,22 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Web Push: a notification the portal sent (title, body, url), shown even when no page is open.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = { body: event.data && event.data.text() }; }
+  event.waitUntil(self.registration.showNotification(data.title || "", {
+    body: data.body || "", tag: data.tag, data: { url: data.url || "/" }, icon: "/pwa/icon-192.png",
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then((windows) => {
+    const open = windows.find((client) => client.url === url.href);
+    return open ? open.focus() : self.clients.openWindow(url.href);
+  }));
+});

@@ -3,14 +3,11 @@ customer in their language (or the business's invoice language)."""
 
 import logging
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cabinet.accounts.selectors import wants_notification
 from cabinet.celery import task_named
-from cabinet.portal.mail import render_mail
 
 from ..invoice_pdf import invoice_filename, invoice_language, render_invoice_pdf
 from ..models import Invoice, InvoiceCounter, Order
@@ -45,27 +42,27 @@ def issue_invoice(order: Order) -> Invoice:
 
 
 def send_invoice_email(invoice_id: int, site_url: str) -> bool:
-    """E-mails the invoice's PDF with a link to the order to its customer in their language, once: the
-    invoice row is locked while sending and `emailed_at` set in the same transaction. Returns whether a mail
-    went out; a customer without an e-mail address (or no longer active) gets none. A failing mail server
-    raises (the task retries)."""
+    """Tells the customer about a new invoice through notifications, once: e-mail carries the PDF and a link
+    to the order, SMS and push a short line, each on the channels the customer chose, in their language (or
+    the business's invoice language). The invoice row is locked and `emailed_at` set in the same transaction
+    as the outbox rows. Returns whether the customer was told; a customer no longer active is not."""
+    from cabinet.notifications.services import File, notify
+
     with transaction.atomic():
         invoice = (Invoice.objects.select_for_update(of=("self",)).select_related("order__customer")
                    .filter(pk=invoice_id).first())
         if invoice is None or invoice.emailed_at is not None:
             return False
         customer = invoice.order.customer
-        if not customer.email or not customer.is_active:
-            logger.info("invoice %s not e-mailed: customer %s has no e-mail address", invoice.pk, customer.pk)
+        if not customer.is_active:
+            logger.info("invoice %s not sent: customer %s is no longer active", invoice.pk, customer.pk)
             return False
-        if not wants_notification(customer, EVENT_INVOICE, "email"):
-            return False  # the invoice stays on the order page
-        subject, body = render_mail("orders/email/invoice", {
+        path = reverse("orders:detail", args=[invoice.order.pk])
+        notify(customer, EVENT_INVOICE, {
             "invoice": invoice, "order": invoice.order, "customer": customer, "lines": list(invoice.order.lines.all()),
-            "order_url": site_url + reverse("orders:detail", args=[invoice.order.pk])}, invoice_language(invoice.order))
-        message = EmailMessage(subject, body, None, [customer.email])
-        message.attach(invoice_filename(invoice), bytes(invoice.pdf), "application/pdf")
-        message.send(fail_silently=False)
+            "order_url": site_url + path}, template="orders/email/invoice", event_id=f"{EVENT_INVOICE}:{invoice.pk}",
+            language=invoice_language(invoice.order), url=path,
+            attachments=[File(invoice_filename(invoice), bytes(invoice.pdf), "application/pdf")])
         invoice.emailed_at = timezone.now()
         invoice.save(update_fields=["emailed_at"])
     return True

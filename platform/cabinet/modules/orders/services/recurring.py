@@ -8,17 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cabinet.accounts.selectors import wants_notification
 from cabinet.celery import task_named
 from cabinet.modules.catalog.selectors import available
 from cabinet.money import format_money
-from cabinet.portal.mail import render_mail
 
 from ..models import MAX_QUANTITY, CartLine, Order, RecurringOrder, RecurringOrderLine, RecurringRun
 from .cart import add_to_cart, get_cart, quantity_from
@@ -131,8 +128,10 @@ def first_run_date(period: str, day_of_month: int | None, weekday: int | None, t
 
 
 def local_today() -> date:
-    """Today where the business is: there is no per-tenant zone yet, so the platform's TIME_ZONE."""
-    return timezone.localdate()
+    """Today where the business is (the time zone of its settings)."""
+    from cabinet.portal.selectors import business_time_zone
+
+    return timezone.localdate(timezone=business_time_zone())
 
 
 def create_recurring(customer, order: Order, period: Any, day_of_month: Any, weekday: Any, *,
@@ -317,20 +316,23 @@ def place_due_recurring(today: date) -> int:
     return placed
 
 def send_recurring_result(run_id: int, site_url: str) -> bool:
-    """E-mails the customer, in their language, what a recurring run placed (lines, total, link) or why it
-    placed nothing. Mail server errors propagate so the task retries. False when there is nobody to tell."""
+    """Tells the customer through notifications, in their language, what a recurring run placed (lines,
+    total, link) or why it placed nothing, on the channels they chose; once per run. False when there is
+    nobody to tell."""
+    from cabinet.notifications.services import notify
+
     run = (RecurringRun.objects.select_related("recurring__customer", "order").filter(pk=run_id).first())
-    if run is None or not run.recurring.customer.email or not run.recurring.customer.is_active:
-        return False
-    if not wants_notification(run.recurring.customer, EVENT_RECURRING, "email"):
+    if run is None or not run.recurring.customer.is_active:
         return False
     recurring, customer = run.recurring, run.recurring.customer
     template = "recurring_placed" if run.order else "recurring_failed"
-    subject, body = render_mail(f"orders/email/{template}", {
+    path = reverse("orders:detail", args=[run.order.pk]) if run.order else reverse(
+        "orders:recurring-detail", args=[recurring.pk])
+    notify(customer, EVENT_RECURRING, {
         "customer": customer, "run": run, "recurring": recurring, "order": run.order,
         "lines": list(run.order.lines.all()) if run.order else [],
         "order_url": site_url + reverse("orders:detail", args=[run.order.pk]) if run.order else "",
         "recurring_url": site_url + reverse("orders:recurring-detail", args=[recurring.pk]),
-    }, customer.language or settings.LANGUAGE_CODE)
-    send_mail(subject, body, None, [str(customer.email)])  # checked above: the customer has one
+    }, template=f"orders/email/{template}", event_id=f"{EVENT_RECURRING}:{run.pk}",
+        language=customer.language or settings.LANGUAGE_CODE, url=path)
     return True

@@ -7,7 +7,6 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from django.core import mail
 from django.utils import translation
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
@@ -16,6 +15,7 @@ from cabinet.modules.orders import services, tasks
 from cabinet.modules.orders.invoice_pdf import invoice_language
 from cabinet.modules.orders.models import DiscountRule, Order, OrderLine, discount_texts
 from cabinet.portal.services import update_module_settings
+from tests.helpers import delivered_mail
 
 from .conftest import make_product, sign_in, user
 
@@ -113,7 +113,7 @@ class TestReadersLanguage:
             recurring = services.create_recurring(customer, discounted, "weekly", None, 0)
             run = recurring.runs.create(run_on=recurring.next_run_on, order=discounted)
             assert services.send_recurring_result(run.pk, "https://alpha.localhost")
-        body = mail.outbox[0].body
+        body = delivered_mail()[0].body
         assert f"від 5{NBSP}шт. цього товару" in body and "замовлення від 40,00" in body
 
 
@@ -154,7 +154,7 @@ class TestInvoiceLanguage:
                          "від 5 шт. цього товару", "замовлення від 40,00 EUR", "40,00 EUR"):
             assert expected in text, expected
         assert "Invoice" not in text and "Date:" not in text and "€" not in text
-        message = mail.outbox[0]
+        message = delivered_mail()[0]
         assert message.subject.startswith(f"Рахунок {invoice.display_number}")
         assert f"від 5{NBSP}шт. цього товару" in message.body and "Разом: 40,00" in message.body
 

@@ -4,15 +4,16 @@ pypdf), the e-mail to the customer with its retries, the download and who may ha
 import io
 import smtplib
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import connections
+from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 from pypdf import PdfReader
 
@@ -31,6 +32,7 @@ from cabinet.money import format_money
 from cabinet.portal.models import Branding
 from cabinet.portal.selectors import forget_portal_state
 from cabinet.portal.services import set_module_enabled
+from tests.helpers import delivered_mail
 
 from .conftest import make_product, make_user, make_warehouse, sign_in, user
 
@@ -314,8 +316,8 @@ class TestEmail:
             with django_capture_on_commit_callbacks(execute=True):
                 order = confirm(place(user(alpha, CUSTOMER), [(shop["tea"].pk, 2)]), user(alpha, OWNER))
             invoice = Invoice.objects.get(order=order)
-            assert len(mail.outbox) == 1
-            message = mail.outbox[0]
+            assert len(delivered_mail()) == 1
+            message = delivered_mail()[0]
             assert message.to == [CUSTOMER] and invoice.display_number in message.subject
             assert f"#{order.number}" in message.subject
             assert "alpha.localhost" in message.body and f"/orders/{order.pk}/" in message.body
@@ -324,28 +326,37 @@ class TestEmail:
             assert invoice.emailed_at is not None
             # A repeated task (a redelivery, a second queueing) sends nothing.
             tasks.email_invoice.apply(args=[invoice.pk])
-            assert len(mail.outbox) == 1
+            assert len(delivered_mail()) == 1
 
-    def test_customer_without_an_email_address_gets_none(self, alpha, shop, queued):
+    def test_customer_without_an_email_address_gets_no_mail_but_sees_it_in_the_portal(self, alpha, shop, queued):
+        from cabinet.notifications.models import Notification
+
         with tenant_context(alpha):
             customer = user(alpha, CUSTOMER)
             order = confirm(place(customer, [(shop["tea"].pk, 1)]), user(alpha, OWNER))
             get_user_model().objects.filter(pk=customer.pk).update(email=None, phone="+380501234567")
-            assert tasks.email_invoice.apply(args=[order.invoice.pk]).get() is False
-            assert mail.outbox == [] and Invoice.objects.get().emailed_at is None
+            assert tasks.email_invoice.apply(args=[order.invoice.pk]).get() is True
+            assert delivered_mail() == []
+            told = Notification.objects.get(recipient=customer)
+            assert not told.deliveries.exists() and told.url == f"/orders/{order.pk}/"
 
     def test_a_customer_who_turned_invoice_mails_off_gets_none(self, alpha, shop, queued):
         from cabinet.accounts.services import save_notification_preferences
+        from cabinet.notifications.models import Delivery
 
         with tenant_context(alpha):
             customer = user(alpha, CUSTOMER)
             save_notification_preferences(customer, [])  # every channel of every event off
             order = confirm(place(customer, [(shop["tea"].pk, 1)]), user(alpha, OWNER))
-            assert tasks.email_invoice.apply(args=[order.invoice.pk]).get() is False
-            assert mail.outbox == []
+            tasks.email_invoice.apply(args=[order.invoice.pk])
+            assert delivered_mail() == [] and not Delivery.objects.exists()
 
-    def test_a_failing_mail_server_is_retried_then_the_mail_goes_once(self, alpha, shop, queued, monkeypatch,
-                                                                        caplog):
+    def test_a_failing_mail_server_is_retried_then_the_mail_goes_once(self, alpha, shop, queued, monkeypatch):
+        import time_machine
+
+        from cabinet.notifications.delivery import deliver_due
+        from cabinet.notifications.models import Delivery
+
         with tenant_context(alpha):
             invoice = confirm(place(user(alpha, CUSTOMER), [(shop["tea"].pk, 1)]), user(alpha, OWNER)).invoice
             attempts = []
@@ -359,11 +370,23 @@ class TestEmail:
 
             monkeypatch.setattr(EmailMessage, "send", flaky)
             tasks.email_invoice.apply(args=[invoice.pk])
-            assert len(attempts) == 3 and len(mail.outbox) == 1
-            assert Invoice.objects.get().emailed_at is not None
-            assert "e-mail failed (attempt 1 of 6)" in caplog.text
+            moment = timezone.now()
+            for _try in range(4):
+                with time_machine.travel(moment):
+                    deliver_due()
+                moment += timedelta(hours=2)
+            row = Delivery.objects.get()
+            assert len(attempts) == 3 and len(delivered_mail()) == 1
+            assert row.status == "sent" and list(row.log.values_list("outcome", flat=True)) == [
+                "queued", "failed", "failed", "sent"]
+            assert delivered_mail()[0].attachments[0][2] == "application/pdf"
 
-    def test_a_mail_server_that_stays_down_fails_after_five_retries(self, alpha, shop, queued, monkeypatch):
+    def test_a_mail_server_that_stays_down_fails_after_six_attempts_visibly(self, alpha, shop, queued, monkeypatch):
+        import time_machine
+
+        from cabinet.notifications.delivery import deliver_due
+        from cabinet.notifications.models import Delivery
+
         with tenant_context(alpha):
             invoice = confirm(place(user(alpha, CUSTOMER), [(shop["tea"].pk, 1)]), user(alpha, OWNER)).invoice
             attempts = []
@@ -373,16 +396,21 @@ class TestEmail:
                 raise ConnectionRefusedError("no mail server")
 
             monkeypatch.setattr(EmailMessage, "send", down)
-            result = tasks.email_invoice.apply(args=[invoice.pk])
-            assert result.failed() and len(attempts) == 6
-            assert Invoice.objects.get().emailed_at is None
+            tasks.email_invoice.apply(args=[invoice.pk])
+            moment = timezone.now()
+            for _try in range(8):
+                with time_machine.travel(moment):
+                    deliver_due()
+                moment += timedelta(hours=2)
+            row = Delivery.objects.get()
+            assert len(attempts) == 6 and row.status == "failed" and "no mail server" in row.last_error
 
     def test_orders_off_the_task_does_nothing(self, alpha, shop, queued):
         with tenant_context(alpha):
             invoice = confirm(place(user(alpha, CUSTOMER), [(shop["tea"].pk, 1)]), user(alpha, OWNER)).invoice
             set_module_enabled("orders", False)
             assert tasks.email_invoice.apply(args=[invoice.pk]).get() is None
-            assert mail.outbox == []
+            assert delivered_mail() == []
 
 
 # --- The download ------------------------------------------------------------------------------------------

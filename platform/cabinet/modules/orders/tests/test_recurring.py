@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from django.core import mail
 from django_tenants.utils import tenant_context
 
 from cabinet.modules.catalog import services as catalog_services
@@ -13,6 +12,7 @@ from cabinet.modules.catalog.models import Product, Reservation, Warehouse
 from cabinet.modules.orders import selectors, services, tasks
 from cabinet.modules.orders.models import Order, RecurringOrder, RecurringRun
 from cabinet.portal.services import set_module_enabled
+from tests.helpers import delivered_mail
 
 from .conftest import make_user, sign_in, user
 
@@ -116,7 +116,7 @@ class TestBeat:
             assert (run.run_on, run.order, run.message) == (MONDAY, new, "")
             recurring.refresh_from_db()
             assert recurring.next_run_on == date(2026, 12, 14)
-        assert sent == [run.pk] and len(mail.outbox) == 1
+        assert sent == [run.pk] and len(delivered_mail()) == 1
 
     def test_a_missed_date_is_not_made_up_with_extra_orders(self, alpha, shop, sent,
                                                             django_capture_on_commit_callbacks):
@@ -145,7 +145,7 @@ class TestBeat:
         with tenant_context(alpha):
             assert not RecurringRun.objects.exists()
             assert not Order.objects.filter(placed_via="recurring").exists()
-        assert mail.outbox == []
+        assert delivered_mail() == []
 
     def test_stock_short_records_why_places_nothing_and_says_so(self, alpha, shop, sent,
                                                                 django_capture_on_commit_callbacks):
@@ -160,7 +160,7 @@ class TestBeat:
             assert set(Reservation.objects.values_list("reference", flat=True)) == {f"order:{Order.objects.get().pk}"}
             recurring.refresh_from_db()
             assert recurring.next_run_on == date(2026, 12, 14) and recurring.status == "active"
-        message = mail.outbox[0]
+        message = delivered_mail()[0]
         assert message.subject.startswith("Your recurring order could not be placed")
         assert "Sencha" in message.body and run.message in message.body
         assert "Nothing was ordered or reserved this time." in message.body
@@ -184,7 +184,7 @@ class TestBeat:
         with tenant_context(alpha):
             assert "pickup point" in picked.runs.get().message
             assert not Order.objects.filter(placed_via="recurring").exists()
-        assert len(mail.outbox) == 2
+        assert len(delivered_mail()) == 2
 
     def test_an_erased_customer_is_stopped(self, alpha, shop, sent, django_capture_on_commit_callbacks):
         recurring = recurring_for(alpha, place(alpha, CUSTOMER, [(shop["tea"], 1)]))
@@ -196,7 +196,7 @@ class TestBeat:
         with tenant_context(alpha):
             recurring.refresh_from_db()
             assert recurring.status == "stopped" and not RecurringRun.objects.exists()
-        assert mail.outbox == []
+        assert delivered_mail() == []
 
     def test_a_customer_who_turned_these_mails_off_gets_none(self, alpha, shop, sent,
                                                              django_capture_on_commit_callbacks):
@@ -208,7 +208,7 @@ class TestBeat:
         assert run_beat(alpha, MONDAY, django_capture_on_commit_callbacks) == 1
         with tenant_context(alpha):
             assert Order.objects.filter(placed_via="recurring").count() == 1
-        assert mail.outbox == []
+        assert delivered_mail() == []
 
     def test_export_has_recurring_orders_and_erasure_clears_their_delivery(self, alpha, shop):
         recurring = recurring_for(alpha, place(alpha, CUSTOMER, [(shop["tea"], 2)]))
@@ -233,7 +233,7 @@ class TestBeat:
         run_beat(alpha, MONDAY, django_capture_on_commit_callbacks)
         with tenant_context(alpha):
             new = Order.objects.get(placed_via="recurring")
-        message = mail.outbox[0]
+        message = delivered_mail()[0]
         assert message.to == [CUSTOMER]
         assert message.subject.startswith(f"Your recurring order #{new.number} is placed")
         assert "Sencha × 2: €20.00" in message.body and "Mug × 1: €15.00" in message.body
@@ -248,7 +248,7 @@ class TestBeat:
             customer.language = "ru"
             customer.save(update_fields=["language"])
         run_beat(alpha, MONDAY, django_capture_on_commit_callbacks)
-        assert "20,00\u00a0€" in mail.outbox[0].body
+        assert "20,00\u00a0€" in delivered_mail()[0].body
 
     def test_email_task_retries_on_mail_server_errors(self):
         options = tasks.email_recurring_result
