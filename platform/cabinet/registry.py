@@ -294,7 +294,7 @@ def get_module(key: str) -> Module | None:
 def require_module(key: str) -> Module:
     """The module declared as `key`; an unknown key raises UnknownModule (a typo must not read as "off")."""
     try:
-        return _collect()[key]
+        return modules()[key]
     except KeyError:
         raise UnknownModule(f"No module is declared with the key {key!r}") from None
 
