@@ -21,7 +21,9 @@ from pathlib import Path
 CABINET = Path(__file__).resolve().parent
 ROOT_PACKAGES = ("cabinet", "tenants", "verticals", "cms", "realtime", "billing")
 COMPOSITION_ROOTS = ("cabinet.urls_tenant", "cabinet.urls_public", "cabinet.asgi", "cabinet.wsgi",
-                     "cabinet.launcher", "cabinet.settings")
+                     "cabinet.launcher", "cabinet.settings",
+                     # what a web process runs before its first request (imported by cabinet.asgi only)
+                     "cabinet.warmup")
 PLATFORM_APPS = ("tenants", "realtime", "billing")
 CORE_APPS = ("cabinet.accounts", "cabinet.portal", "cabinet.api", "cabinet.notifications", "cabinet.ledger")
 # What one module may import of another it depends on.
