@@ -228,10 +228,10 @@ def test_every_intended_pair_still_shares_its_translation():
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("ru", {"View portal": "Открыть портал", "Your portal": "Ваш портал", "Preview": "Предпросмотр",
+    ("ru", {"View portal": "Открыть портал", "Your portal:": "Ваш портал:", "Preview": "Предпросмотр",
             "Change the template": "Сменить шаблон", "Access": "Доступ",
             "Also switch modules to the template's set": "Также переключить модули на набор шаблона"}),
-    ("uk", {"View portal": "Відкрити портал", "Your portal": "Ваш портал", "Preview": "Попередній перегляд",
+    ("uk", {"View portal": "Відкрити портал", "Your portal:": "Ваш портал:", "Preview": "Попередній перегляд",
             "Change the template": "Змінити шаблон", "Access": "Доступ",
             "Also switch modules to the template's set": "Також перемкнути модулі на набір шаблону"}),
 ])
