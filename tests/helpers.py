@@ -1,5 +1,7 @@
 """Helpers shared by the suites of every app: people of a tenant and signing them in."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django_tenants.utils import tenant_context
 
@@ -77,3 +79,13 @@ class DeliveredOutbox:
 
     def __repr__(self):
         return repr(self._mail())
+
+
+_PER_ANSWER = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|"X-CSRFToken": "[^"]*"|nonce="[^"]*"'
+                         r'|"inlineStyleNonce": "[^"]*"')
+
+
+def without_per_answer_values(page: str) -> str:
+    """A page without what is new on every answer (CSRF tokens, Content-Security-Policy nonces), so that two
+    answers can be compared for telling a visitor anything."""
+    return _PER_ANSWER.sub("", page)

@@ -86,17 +86,21 @@ def untranslated_patterns() -> dict[str, re.Pattern]:
     return patterns
 
 
-# What the page says: every text node, each element's whole text, and the labels people hear.
+# What the page says: every text node, each element's whole text, and the labels people hear. Text marked as
+# another language (`lang` on an element, such as a message as it was sent in its recipient's language) is not
+# the page's to translate.
 PAGE_TEXTS = """() => {
   const texts = new Set();
   const add = (value) => { const text = (value || "").replace(/\\s+/g, " ").trim(); if (text) texts.add(text); };
+  const pageLanguage = document.documentElement.lang;
+  const foreign = (element) => { const marked = element.closest("[lang]"); return marked && marked.lang !== pageLanguage; };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const parent = walker.currentNode.parentElement;
-    if (parent && !parent.closest("script, style, template, noscript")) add(walker.currentNode.textContent);
+    if (parent && !parent.closest("script, style, template, noscript") && !foreign(parent)) add(walker.currentNode.textContent);
   }
   for (const element of document.body.querySelectorAll("p, li, h1, h2, h3, h4, label, button, a, th, td, legend, summary, dt, dd, option, span")) {
-    if (element.childElementCount <= 6) add(element.textContent);
+    if (element.childElementCount <= 6 && !foreign(element) && ![...element.querySelectorAll("[lang]")].some((inner) => inner.lang !== pageLanguage)) add(element.textContent);
   }
   for (const element of document.querySelectorAll("[placeholder], [aria-label], [title], img[alt], input[type=submit]")) {
     add(element.getAttribute("placeholder")); add(element.getAttribute("aria-label"));
