@@ -74,11 +74,11 @@ def test_existing_urls_are_used_as_they_are(tmp_path, monkeypatch):
 
 def _old_launcher_database(data_dir, monkeypatch, *statements):
     """A data folder as launchers before the Unicode locale made it (initdb --locale=C), with some rows."""
-    from cabinet import launcher
+    from cabinet.launcher import embedded
 
-    monkeypatch.setattr(launcher, "DATABASE_LOCALE", ("--locale=C",))
-    monkeypatch.setattr(launcher, "DATABASE_LOCALE_SQL", "LC_COLLATE 'C' LC_CTYPE 'C'")
-    pg = launcher.EmbeddedPostgres(data_dir / "postgres", free_port())
+    monkeypatch.setattr(embedded, "DATABASE_LOCALE", ("--locale=C",))
+    monkeypatch.setattr(embedded, "DATABASE_LOCALE_SQL", "LC_COLLATE 'C' LC_CTYPE 'C'")
+    pg = embedded.EmbeddedPostgres(data_dir / "postgres", free_port())
     pg.start()
     try:
         assert not pg.folds_case()

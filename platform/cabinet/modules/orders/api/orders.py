@@ -1,12 +1,8 @@
-"""`/api/v1/orders/`: the B2B ordering API of the signed-in customer (API key or session).
-
-Quote a set of lines with the cart's own discount engine, place an order (an Idempotency-Key header is
-required, so a retried request never places a second order), read orders with their status timeline, and
-read invoices with their PDF. Every query is limited to the signed-in customer's own orders."""
+"""`/api/v1/orders/`: the customer's orders with their status timeline, and placing one (an Idempotency-Key
+header is required, so a retried request never places a second order)."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -17,41 +13,28 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import permissions, renderers, serializers, status
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from cabinet.api.idempotency import header_parameter, idempotent
 from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.catalog.services import NotEnoughStock
 
-from . import selectors, services
-from .invoice_views import invoice_pdf_response
-from .models import MAX_QUANTITY, DiscountRule, Invoice, Order
-
-MAX_ID = 2**63 - 1  # ids are bigint: a larger number is refused as a field error, not sent to the database
-TAG = "orders"
-
-
-class IsCustomer(permissions.BasePermission):
-    message = "Orders belong to the portal's customers: sign in with a customer's API key."
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active and not user.is_business_staff)
-
-
-def _money(**extra) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, **extra)
-
-
-# --- Errors, as the schema describes them ------------------------------------------------------------------
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text=gettext_lazy("What went wrong, in words."))
-    errors = serializers.DictField(child=serializers.JSONField(), required=False,
-                                   help_text=gettext_lazy("Field name → list of messages; only for bad fields."))
+from .. import selectors, services
+from ..models import Invoice, Order
+from .common import (
+    COMMON_ERRORS,
+    FIELD_ERRORS_EXAMPLE,
+    MAX_ID,
+    TAG,
+    ErrorSerializer,
+    IsCustomer,
+    OrderPagination,
+    _money,
+)
+from .invoices import InvoiceSerializer
+from .quotes import DiscountSerializer, QuoteRequestSerializer
 
 
 class UnavailableLineSerializer(serializers.Serializer):
@@ -65,31 +48,6 @@ class UnavailableLineSerializer(serializers.Serializer):
 class StockShortSerializer(ErrorSerializer):
     unavailable = UnavailableLineSerializer(
         many=True, help_text=gettext_lazy("Each line that cannot be served in full."))
-
-
-FIELD_ERRORS_EXAMPLE = OpenApiExample(
-    "Bad fields", status_codes=["400"], response_only=True,
-    value={"detail": "The request has invalid fields; see \"errors\".",
-           "errors": {"lines": ["Line 2: this product is not on sale."],
-                      "recipient_name": ["Enter who receives the order."]}})
-COMMON_ERRORS = {
-    401: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Unknown, revoked or malformed API key.")),
-    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("Not signed in as a customer.")),
-}
-
-
-# --- Request bodies ---------------------------------------------------------------------------------------
-
-class LineInSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1, max_value=MAX_ID,
-                                       help_text=gettext_lazy("Product id (see the catalog API)."))
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY,
-                                        help_text=gettext_lazy("Units, 1 to 999."))
-
-
-class QuoteRequestSerializer(serializers.Serializer):
-    lines = serializers.ListField(child=LineInSerializer(), min_length=1, max_length=200,
-                                  help_text=gettext_lazy("One line per product, all priced in one currency."))
 
 
 class OrderCreateSerializer(QuoteRequestSerializer):
@@ -110,69 +68,6 @@ class OrderCreateSerializer(QuoteRequestSerializer):
 
 class OrderListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Order.Status.choices, required=False)
-
-
-# --- Answers ----------------------------------------------------------------------------------------------
-
-class DiscountSerializer(serializers.Serializer):
-    """One discount given, with what it takes to explain it; `text` is the explanation in the request's
-    language (Accept-Language)."""
-
-    kind = serializers.ChoiceField(choices=DiscountRule.Kind.choices)
-    value_type = serializers.ChoiceField(choices=DiscountRule.ValueType.choices)
-    value = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True,
-                                     help_text=gettext_lazy("The percentage, or the fixed amount in `currency`."))
-    currency = serializers.CharField()
-    amount = _money(help_text=gettext_lazy("How much this discount took off."))
-    title = serializers.CharField(allow_blank=True, help_text=gettext_lazy("The rule's title when it was given."))
-    min_quantity = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Quantity breaks: from this many units."))
-    threshold = _money(allow_null=True, help_text=gettext_lazy("Cart total discounts: from this order sum."))
-    text = serializers.CharField(help_text=gettext_lazy("The explanation, e.g. “−10 %: 5 or more of this item”."))
-
-
-class QuoteLineSerializer(serializers.Serializer):
-    product = serializers.IntegerField()
-    name = serializers.CharField()
-    sku = serializers.CharField(allow_blank=True)
-    kind = serializers.ChoiceField(choices=catalog_selectors.ProductKind.choices,
-                                   help_text=gettext_lazy("goods are counted in stock; services and digital items are not."))
-    quantity = serializers.IntegerField()
-    unit_price = _money()
-    undiscounted = _money()
-    discount = _money()
-    total = _money()
-    explanations = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("The discounts of this line."))
-    discounts = DiscountSerializer(many=True, help_text=gettext_lazy("The same discounts as data."))
-    available = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Units available now (stock minus holds); "
-                                         "nothing is reserved. null for services and digital items (not counted)."))
-    in_stock = serializers.BooleanField(help_text=gettext_lazy("Whether the quantity is available now (always for services)."))
-
-
-class QuoteSerializer(serializers.Serializer):
-    currency = serializers.CharField()
-    lines = QuoteLineSerializer(many=True)
-    explanations = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("Discounts on the whole cart."))
-    discounts = DiscountSerializer(many=True, help_text=gettext_lazy("The same discounts as data."))
-    undiscounted = _money()
-    discount = _money()
-    total = _money()
-
-
-class InvoiceSerializer(serializers.ModelSerializer):
-    total = _money()
-    order = serializers.IntegerField(source="order_id")
-    pdf = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Invoice
-        fields = ["id", "number", "display_number", "issued_at", "total", "currency", "order", "pdf"]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.URLField(help_text=gettext_lazy("Where to download the PDF (the same sign-in).")))
-    def get_pdf(self, invoice) -> str:
-        url = reverse("orders-api:invoice-pdf", args=[invoice.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
 
 
 class OrderLineSerializer(serializers.Serializer):
@@ -253,17 +148,6 @@ class OrderDetailSerializer(OrderSerializer):
         return DiscountSerializer(selectors.stored_discounts(order.cart_discounts), many=True).data
 
 
-QUOTE_EXAMPLE = {
-    "currency": "EUR",
-    "lines": [{"product": 12, "name": "Sencha", "sku": "TEA-1", "kind": "goods", "quantity": 5,
-               "unit_price": "10.00", "undiscounted": "50.00", "discount": "5.00", "total": "45.00",
-               "explanations": ["−10 %: 5 or more of this item (−€5.00)"],
-               "discounts": [{"kind": "quantity_break", "value_type": "percent", "value": "10.00", "currency": "EUR",
-                              "amount": "5.00", "title": "Five or more", "min_quantity": 5, "threshold": None,
-                              "text": "−10 %: 5 or more of this item"}],
-               "available": 40, "in_stock": True}],
-    "explanations": [], "discounts": [], "undiscounted": "50.00", "discount": "5.00", "total": "45.00",
-}
 ORDER_EXAMPLE = {
     "id": 41, "number": 17, "status": "shipped", "flow": "delivery", "currency": "EUR", "undiscounted": "50.00",
     "discount": "5.00", "total": "45.00", "placed_via": "api", "created_at": "2026-03-02T09:15:00Z",
@@ -281,35 +165,6 @@ ORDER_EXAMPLE = {
     "recipient_name": "Warehouse desk", "phone": "+380501234567", "delivery_method": "delivery",
     "address": "Kyiv, Main street 1", "pickup_warehouse": None, "comment": "",
 }
-
-
-# --- Views ------------------------------------------------------------------------------------------------
-
-class OrderPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class QuoteView(GenericAPIView):
-    permission_classes = [IsCustomer]
-    serializer_class = QuoteRequestSerializer
-
-    @extend_schema(
-        tags=[TAG], operation_id="orders_quote", request=QuoteRequestSerializer,
-        summary=gettext_lazy("Price a set of lines"),
-        description=gettext_lazy("The same discount engine and explanations as the portal's cart; availability "
-                                 "per line is what can be ordered now (nothing is reserved)."),
-        responses={200: QuoteSerializer, 400: ErrorSerializer, **COMMON_ERRORS},
-        examples=[OpenApiExample("Five packs", request_only=True,
-                                 value={"lines": [{"product": 12, "quantity": 5}]}),
-                  OpenApiExample("Priced", response_only=True, status_codes=["200"], value=QUOTE_EXAMPLE),
-                  FIELD_ERRORS_EXAMPLE])
-    def post(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        lines = services.lines_from_items(serializer.validated_data["lines"])
-        return Response(QuoteSerializer(selectors.quote(services.price_lines(request.user, lines))).data)
 
 
 class OrderListView(GenericAPIView):
@@ -408,60 +263,3 @@ class OrderDetailView(GenericAPIView):
         if order is None:
             raise Http404
         return Response(OrderDetailSerializer(order, context={"request": request}).data)
-
-
-class InvoiceListView(GenericAPIView):
-    permission_classes = [IsCustomer]
-    pagination_class = OrderPagination
-    serializer_class = InvoiceSerializer
-
-    @extend_schema(tags=[TAG], operation_id="orders_invoices_list", summary=gettext_lazy("Invoices of your orders"),
-                   responses={200: InvoiceSerializer(many=True),
-                              404: OpenApiResponse(ErrorSerializer, description=gettext_lazy("No such page.")),
-                              **COMMON_ERRORS})
-    def get(self, request):
-        page = self.paginate_queryset(selectors.api_invoices(request.user))
-        return self.get_paginated_response(InvoiceSerializer(page, many=True, context={"request": request}).data)
-
-
-def _own_invoice(request, pk: int) -> Invoice:
-    invoice = selectors.customer_invoice(request.user, pk) if pk <= MAX_ID else None
-    if invoice is None:
-        raise Http404
-    return invoice
-
-
-class InvoiceDetailView(GenericAPIView):
-    permission_classes = [IsCustomer]
-    serializer_class = InvoiceSerializer
-
-    @extend_schema(tags=[TAG], operation_id="orders_invoices_retrieve", summary=gettext_lazy("One invoice"),
-                   responses={200: InvoiceSerializer, 404: ErrorSerializer, **COMMON_ERRORS})
-    def get(self, request, pk: int):
-        return Response(InvoiceSerializer(_own_invoice(request, pk), context={"request": request}).data)
-
-
-class PdfRenderer(renderers.BaseRenderer):
-    """Lets a client ask for `Accept: application/pdf`; errors still go out as JSON (the API's error
-    middleware rewrites any non-JSON error under /api/v1/)."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else renderers.JSONRenderer().render(data)
-
-
-class InvoicePdfView(GenericAPIView):
-    permission_classes = [IsCustomer]
-    renderer_classes = [renderers.JSONRenderer, PdfRenderer]
-
-    @extend_schema(tags=[TAG], operation_id="orders_invoices_pdf", summary=gettext_lazy("The invoice as PDF"),
-                   responses={(200, "application/pdf"): OpenApiTypes.BINARY,
-                              (404, "application/json"): ErrorSerializer,
-                              (401, "application/json"): ErrorSerializer,
-                              (403, "application/json"): ErrorSerializer})
-    def get(self, request, pk: int):
-        return invoice_pdf_response(_own_invoice(request, pk), as_attachment=False)

@@ -1,0 +1,5 @@
+import sys
+
+from cabinet.launcher import main
+
+sys.exit(main())
