@@ -23,7 +23,10 @@ from cabinet.security import require_secret_key  # noqa: E402
 require_secret_key()
 leave_form_bodies_to_django()
 
+from django.conf import settings  # noqa: E402
+
 from cabinet import health  # noqa: E402
+from cabinet.admission import AdmissionLimit, request_concurrency  # noqa: E402
 from cabinet.warmup import warm_up  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402
 
@@ -52,7 +55,10 @@ class HealthProbes:
         return None
 
 
-application = HealthProbes(ProtocolTypeRouter({"http": django_application, "websocket": websocket_application}))
+# At most WEB_REQUEST_CONCURRENCY requests inside Django at once per process; static files skip the queue.
+http_application = AdmissionLimit(django_application, limit=request_concurrency(),
+                                  exempt=lambda path: path.startswith(settings.STATIC_URL))
+application = HealthProbes(ProtocolTypeRouter({"http": http_application, "websocket": websocket_application}))
 
 # Uvicorn imports the application inside its event loop, where Django refuses synchronous database work:
 # the warm-up runs in a thread of its own, and the import waits for it (the worker takes no traffic yet).

@@ -20,7 +20,7 @@ import time
 from typing import Any
 
 import redis
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -116,12 +116,46 @@ def _remember_delete_many(self, keys, version=None):
         self._remember(self.make_and_validate_key(key, version=version))
 
 
+class _SharedClient(RedisCacheClient):
+    """Django's Redis client, keeping one redis-py client per connection pool: Django's makes a new one (with
+    its table of some 200 response callbacks) for every cache operation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, redis.Redis] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+_clients: dict[tuple[str, str], _SharedClient] = {}
+_clients_lock = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         params = {**params, "OPTIONS": dict(params.get("OPTIONS") or {})}
         retry_seconds = float(params["OPTIONS"].pop("retry_seconds", 2))
         super().__init__(server, params)
         self._outage = _outage_for(str(server), retry_seconds)
+
+    @property
+    def _cache(self) -> _SharedClient:  # type: ignore[override]
+        """One client (and so one connection pool) per Redis server and process. Django makes a cache object
+        per thread and per async context, i.e. per request under ASGI, and each made its own pool: a new
+        connection to Redis for every request."""
+        index = (str(self._servers), repr(sorted(self._options.items())))
+        client = _clients.get(index)
+        if client is None:
+            with _clients_lock:
+                client = _clients.get(index)
+                if client is None:
+                    client = _clients[index] = _SharedClient(self._servers, **self._options)
+        return client
 
     @property
     def degraded(self) -> bool:

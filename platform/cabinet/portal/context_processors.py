@@ -3,9 +3,10 @@ import functools
 from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 
 import verticals
-from cabinet import registry
+from cabinet import freshness, registry
 from cabinet.accounts.permissions import can_see
 
 
@@ -43,10 +44,20 @@ def _portal_nav(request, state):
         {"module": module.key, "label": entry.label, "url": f"{module.key}:{entry.url_name}", "icon": entry.icon,
          "id": f"{module.key}-{entry.url_name}",
          "current": here[0] == module.key and _is_current(module, entry, here[1]),
-         "badge": import_string(entry.badge)(request) if entry.badge else None}
+         "badge": _badge(request, state, module, entry) if entry.badge else None}
         for module in registry.modules().values() if state.is_enabled(module.key)
         for entry in module.nav if (signed_in or not entry.login_required) and not (staff and entry.customers_only)
     ]
+
+
+def _badge(request, state, module, entry):
+    """The entry's badge (a count of the signed-in person's), cached as the dashboard's cards are."""
+    make_badge = import_string(entry.badge)
+    user = request.user
+    if not user.is_authenticated:
+        return make_badge(request)
+    key = f"nav-badge:{module.key}:{entry.url_name}:{user.pk}:{get_language()}:{state.version}"
+    return freshness.cached(key, ("nav-badge", module.key, entry.url_name), lambda: make_badge(request))
 
 
 def _is_current(module, entry, url_name: str) -> bool:

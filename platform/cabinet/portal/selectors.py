@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +26,9 @@ class PortalState:
     enabled: frozenset[str]
     module_settings: dict[str, dict[str, Any]]
     branding: dict[str, Any] = field(default_factory=dict)
+    # Made anew each time the state is read from the schema (after every switch, setting or branding change):
+    # entries cached from this state carry it in their keys (the dashboard's cards, the header's badges).
+    version: str = ""
 
     def is_enabled(self, key: str) -> bool:
         """Whether module `key` is on. An undeclared key raises registry.UnknownModule: a typo never reads as off."""
@@ -57,7 +61,8 @@ def _load_state() -> PortalState:
         if switch and switch.enabled:
             enabled.add(key)
         module_settings[key] = {**module.default_settings(), **(switch.settings if switch else {})}
-    return PortalState(enabled=frozenset(enabled), module_settings=module_settings, branding=_branding_dict(branding))
+    return PortalState(enabled=frozenset(enabled), module_settings=module_settings, branding=_branding_dict(branding),
+                       version=secrets.token_hex(6))
 
 
 def _branding_dict(branding: Branding) -> dict[str, Any]:

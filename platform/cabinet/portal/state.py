@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.db import transaction
 
-STATE_CACHE_KEY = "portal-state:v1"  # the cache's key function adds the tenant's schema
+STATE_CACHE_KEY = "portal-state:v2"  # the cache's key function adds the tenant's schema
 STATE_CACHE_SECONDS = 300
 
 

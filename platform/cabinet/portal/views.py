@@ -1,10 +1,10 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cabinet import registry
 from cabinet.accounts.permissions import staff_required
 from cabinet.tenancy import port_of, tenant_url
 
+from .cards import dashboard_cards
 from .overview import overview_cards, setup_checklist
 
 
@@ -13,12 +13,7 @@ def home(request):
     """The portal's front page: a welcome for visitors, the dashboard for a signed-in customer."""
     cards = []
     if request.user.is_authenticated:
-        for module in registry.modules().values():
-            make_card = module.card_maker() if request.portal.is_enabled(module.key) else None
-            card = make_card(request) if make_card else None
-            if card is not None:
-                cards.append({"module": module.key, "title": card.title, "value": card.value,
-                              "detail": card.detail, "url": card.url, "icon": card.icon})
+        cards = [card for card in dashboard_cards(request) if card is not None]
     return render(request, "portal/home.html", {"cards": cards})
 
 
