@@ -5,11 +5,10 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cabinet.accounts.selectors import find_customer
+from cabinet.uploads import ACCEPT
 
 from .models import Document
 from .services import MAX_UPLOAD_BYTES, check_upload
-
-ACCEPT = ".pdf,.jpg,.jpeg,.png,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.rtf"
 
 
 def _file_help() -> str:

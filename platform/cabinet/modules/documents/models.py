@@ -1,20 +1,17 @@
 """Documents the business hands to its customers: contracts, invoices, acts, results."""
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
+
+from cabinet import uploads
 
 
 def document_path(instance, filename: str) -> str:
     """`documents/<random uuid>/<name>` inside the tenant's own media folder (the default storage adds
     the tenant): the path is unguessable and never linked to directly — downloads go through a view."""
-    name = get_valid_filename(PurePath(filename).name)[-100:] or "document"
-    return f"documents/{uuid.uuid4().hex}/{name}"
+    return uploads.stored_path("documents", filename, "document")
 
 
 class Document(models.Model):

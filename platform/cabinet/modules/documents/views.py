@@ -1,9 +1,11 @@
 """Customer pages of documents: the list and the access-checked download."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from cabinet import uploads
 
 from . import selectors, services
 
@@ -22,13 +24,7 @@ def download(request, pk):
     document = selectors.downloadable_document(request.user, pk)
     if document is None:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
+    response = uploads.protected_file(document.file, filename=document.original_name,
+                                      content_type=document.content_type)
     services.record_download(document, request.user, request.META.get("REMOTE_ADDR"))
-    response = FileResponse(handle, as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -1,4 +1,5 @@
-"""Customer pages of support: my requests, a new request, a request with its thread."""
+"""Customer pages of support: my requests, a new request, a request with its thread and progress, my tasks,
+and the access-checked download of attachments (customers and staff)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,11 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cabinet import uploads
 from cabinet.accounts.selectors import contact_prefill
 from cabinet.forms import add_service_errors
 
 from . import selectors, services
 from .forms import ReplyForm, RequestForm
+from .module import MODULE
+
+STAFF_ROLES = MODULE.manage_roles("queue")  # who may open any request's files (the queue's roles)
 
 customer_login = login_required(login_url="accounts:login")
 
@@ -32,7 +37,7 @@ def request_list(request):
 def new_request(request):
     topics = _topics(request)
     if request.method == "POST":
-        form = RequestForm(request.POST, topics=topics)
+        form = RequestForm(request.POST, request.FILES, topics=topics)
         if form.is_valid():
             try:
                 created = services.create_request(customer=request.user, topics=topics, **form.cleaned_data)
@@ -61,16 +66,19 @@ def _own_request(request, pk):
 @customer_login
 def request_detail(request, pk):
     support_request = _own_request(request, pk)
-    form = ReplyForm(request.POST if request.method == "POST" else None)
+    form = ReplyForm(request.POST if request.method == "POST" else None,
+                     request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_reply(support_request, author=request.user, body=form.cleaned_data["body"])
+            services.add_reply(support_request, author=request.user, body=form.cleaned_data["body"],
+                               files=form.cleaned_data["files"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Your message is sent."))
             return redirect("support:detail", pk=pk)
     context = {"support_request": support_request, "thread": selectors.thread(support_request), "form": form,
+               "files": selectors.request_files(support_request), "progress": selectors.progress(support_request),
                # feedback (a module that builds on support) rates finished requests on its own page
                "rating_url_name": "feedback:rate" if request.portal.is_enabled("feedback") else ""}
     return render(request, "support/detail.html", context)
@@ -87,3 +95,20 @@ def close(request, pk):
     else:
         messages.success(request, _("The request is closed. Thank you!"))
     return redirect("support:detail", pk=pk)
+
+
+@require_GET
+@customer_login
+def tasks(request):
+    """"My tasks": the customer's requests that move through the business's stages, each as progress."""
+    return render(request, "support/tasks.html", {"tasks": selectors.customer_tasks(request.user)})
+
+
+@require_GET
+@customer_login
+def attachment(request, pk):
+    """Sends an attachment to the customer of its request or to support staff of this tenant; 404 otherwise."""
+    found = selectors.attachment_for(request.user, pk, staff_roles=STAFF_ROLES)
+    if found is None:
+        raise Http404
+    return uploads.protected_file(found.file, filename=found.original_name, content_type=found.content_type)
