@@ -57,6 +57,7 @@ TENANT_APPS = [
     "cabinet.modules.orders",
     "cabinet.modules.support",
     "cabinet.modules.feedback",
+    "cabinet.modules.timeline",
     "cms",
     "taggit",
     "wagtail.sites",
