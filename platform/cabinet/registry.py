@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from importlib import import_module
 from typing import Any
 
@@ -140,6 +141,55 @@ class PeriodicTask:
     module: str = ""
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One interaction between a customer and the business on the customer's timeline ("My events").
+
+    `key` is unique across the timeline ("support.reply:12") and settles the order of entries made at the same
+    instant; `url` is where the customer opens the object, `manage_url` where staff do. A `staff_only` entry
+    (a staff note) is given only to staff."""
+
+    at: datetime
+    kind: str
+    key: str
+    title: Text
+    detail: Text = ""
+    url: str = ""
+    manage_url: str = ""
+    staff_only: bool = False
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    """What a module (or a core app) adds to the customer's timeline. `Module.timeline` (and a core app's
+    AppConfig `timeline`) is the dotted path of one, kept beside its code in the app's `timeline.py`.
+
+    `entries` is callable(*, customer, kinds, since, until, limit, staff) -> list of TimelineEntry: the
+    customer's entries of the given `kinds` (a subset of its own) made at `since` <= at <= `until` (either
+    may be None), newest first, at most `limit`; staff-only entries only when `staff` is True. `kinds` are the
+    (kind, label) pairs it contributes, each kind declared by one source only; `staff_kinds` those only staff
+    see."""
+
+    entries: Callable[..., list[TimelineEntry]]
+    kinds: tuple[tuple[str, Text], ...]
+    staff_kinds: tuple[str, ...] = ()
+    # Filled in by the registry: the module whose switch gates the source ("" for a core app's).
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerCardSection:
+    """A module's section of the customer card in the manage area: a title, the template that draws it and
+    that template's context. `customer_card` on Module is the dotted path of callable(request, customer) ->
+    CustomerCardSection | None (None: nothing to show this staff member)."""
+
+    title: Text
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    # Sections are shown by this number, then by module order.
+    order: int = 100
+
+
 class UnknownModule(LookupError):
     """A module key nobody declared: asking whether it is on is a mistake, never a quiet False."""
 
@@ -173,6 +223,10 @@ class Module:
     checklist: tuple[ChecklistItem, ...] = ()
     # Work done regularly in every business where the module is on (see PeriodicTask).
     periodic_tasks: tuple[PeriodicTask, ...] = ()
+    # Dotted path of the TimelineSource of what the module adds to the customer's timeline ("My events").
+    timeline: str = ""
+    # callable(request, customer) -> CustomerCardSection | None: the module's section of the customer card.
+    customer_card: str = ""
     order: int = 100
 
     @property
@@ -265,6 +319,27 @@ def check_declarations(module: Module) -> None:
     for entry in module.nav:
         if entry.badge:
             _check_callable(entry.badge, f"the badge of {entry.url_name!r} of module {module.key!r}")
+    if module.timeline:
+        timeline_source(module.timeline, f"module {module.key!r}")
+    if module.customer_card:
+        _check_callable(module.customer_card, f"the customer card section of module {module.key!r}")
+
+
+def timeline_source(path: str, owner: str) -> TimelineSource:
+    """The TimelineSource at `path`, checked: it imports, its entries are callable, its kinds are sound."""
+    try:
+        source = import_string(path)
+    except ImportError as error:
+        raise ImproperlyConfigured(f"The timeline of {owner}: {path!r} cannot be imported ({error})") from error
+    if not isinstance(source, TimelineSource) or not callable(source.entries):
+        raise ImproperlyConfigured(f"The timeline of {owner}: {path!r} is not a TimelineSource")
+    kinds = [kind for kind, _label in source.kinds]
+    if not kinds or len(set(kinds)) != len(kinds):
+        raise ImproperlyConfigured(f"The timeline of {owner} declares no kinds or repeats one: {kinds}")
+    if not set(source.staff_kinds) <= set(kinds):
+        raise ImproperlyConfigured(f"The timeline of {owner} has staff kinds it does not declare: "
+                                   f"{sorted(set(source.staff_kinds) - set(kinds))}")
+    return source
 
 
 def _check_roles(roles: tuple[str, ...], what: str) -> None:
@@ -314,6 +389,24 @@ def periodic_tasks() -> tuple[PeriodicTask, ...]:
     for task in found:
         if task.every < 60:
             raise ImproperlyConfigured(f"Periodic task {task.task!r} runs every {task.every} s; at least 60")
+    return tuple(found)
+
+
+@functools.cache
+def timeline_sources() -> tuple[TimelineSource, ...]:
+    """Every source of the customer's timeline: the modules' (gated by their switch) and the core apps'
+    (`timeline` on their AppConfig). A kind is declared by one source only."""
+    found: list[TimelineSource] = []
+    for module in _collect().values():
+        if module.timeline:
+            found.append(replace(timeline_source(module.timeline, f"module {module.key!r}"), module=module.key))
+    for config in apps.get_app_configs():
+        path = getattr(config, "timeline", "")
+        if path:
+            found.append(replace(timeline_source(path, f"app {config.label!r}"), module=""))
+    kinds = [kind for source in found for kind, _label in source.kinds]
+    if len(set(kinds)) != len(kinds):
+        raise ImproperlyConfigured(f"A timeline kind is declared twice: {sorted(kinds)}")
     return tuple(found)
 
 

@@ -5,10 +5,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cabinet.accounts import selectors as account_selectors
 from cabinet.accounts import services as account_services
-from cabinet.accounts.permissions import role_required
+from cabinet.accounts.permissions import has_role, role_required
 from cabinet.forms import add_service_errors
 from cabinet.http import post_only
 from cabinet.tenancy import site_url
@@ -26,6 +27,8 @@ from . import selectors
 from .forms import AccountNumberForm, CustomerGroupForm, GroupMemberForm, NumbersImportForm
 
 OWNER_AND_MANAGER = ("owner", "manager")
+# Staff who find customers and open the customer card (its sections are each module's, for its own roles).
+CARD_ROLES = ("owner", "manager", "operator")
 CUSTOMERS_PER_PAGE = 25
 # What the customer's page shows once after an action: the link or password to pass on (kept in the staff
 # member's session until that page is shown, so a reload does not repeat the action).
@@ -45,18 +48,27 @@ def _is_local(url) -> bool:
 
 def _customers_page(request, *, number_form=None, status=200):
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.search_customers(query), CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    found = selectors.search_customers(query)
+    if query and not request.GET.get("page"):
+        first_two = list(found.values_list("pk", flat=True)[:2])
+        if len(first_two) == 1:  # one customer matches: straight to their card
+            return redirect("portal:manage-customer", customer_id=first_two[0])
+    page = Paginator(found, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/manage_customers.html", {
         "page": page, "query": query, "number_form": number_form or AccountNumberForm(),
+        "can_edit": has_role(request.user, OWNER_AND_MANAGER),
     }, status=status)
 
 
-@role_required(*OWNER_AND_MANAGER)
+@role_required(*CARD_ROLES)
 @require_http_methods(["GET", "POST"])
 def customers(request):
-    """Customers with their contract and personal-account numbers; attach one number."""
+    """Customers with their contract and personal-account numbers (a search with one hit opens the card);
+    owner and manager attach one number."""
     if request.method == "GET":
         return _customers_page(request)
+    if not has_role(request.user, OWNER_AND_MANAGER):
+        raise PermissionDenied
     form = AccountNumberForm(request.POST)
     if form.is_valid():
         try:
@@ -126,10 +138,12 @@ def _back_to_customer(request, customer_id):
 
 
 @never_cache
-@role_required(*OWNER_AND_MANAGER)
+@role_required(*CARD_ROLES)
 @require_GET
 def customer(request, customer_id):
-    """One customer: contacts, numbers, groups, help with signing in, and the history of their access."""
+    """The customer card: contacts, numbers, groups, help with signing in (owner and manager), the history of
+    their access, and a section of each switched-on module that has one (its timeline, orders, requests,
+    documents)."""
     person = _customer_or_404(customer_id)
     handover = request.session.pop(HANDOVER_SESSION_KEY, None)
     if handover and handover.get("customer") != person.pk:
@@ -142,6 +156,10 @@ def customer(request, customer_id):
         "events": account_selectors.account_history(person),
         "sign_ins": account_selectors.sign_in_history(person, limit=20),
         "link_minutes": settings.STAFF_PASSWORD_LINK_MINUTES,
+        "can_help": has_role(request.user, OWNER_AND_MANAGER),
+        "sections": [{"key": key, "title": section.title,
+                      "html": render_to_string(section.template, section.context, request=request)}
+                     for key, section in selectors.customer_card_sections(request, person)],
     })
 
 

@@ -12,7 +12,7 @@ ALL_STAFF = registry.STAFF_ROLES
 OVERVIEW_ENTRY = ManageEntry(_("Overview"), "portal:manage", roles=ALL_STAFF, icon="home", group="settings")
 
 CORE_MANAGE_ENTRIES = (
-    ManageEntry(_("Customers"), "portal:manage-customers", roles=("owner", "manager"), icon="people",
+    ManageEntry(_("Customers"), "portal:manage-customers", roles=("owner", "manager", "operator"), icon="people",
                 group="customers"),
     ManageEntry(_("Customer groups"), "portal:manage-customer-groups", roles=("owner", "manager"), icon="people",
                 group="customers"),

@@ -104,6 +104,21 @@ def is_module_enabled(key: str) -> bool:
     return portal_state().is_enabled(key)
 
 
+def customer_card_sections(request, customer) -> list[tuple[str, registry.CustomerCardSection]]:
+    """The sections modules add to the customer card (`Module.customer_card`), of the modules switched on here,
+    each as the module made it for this staff member (a module may show nothing to a role), with its key."""
+    from django.utils.module_loading import import_string
+
+    state = portal_state()
+    found = []
+    for position, module in enumerate(registry.modules().values()):
+        if module.customer_card and state.is_enabled(module.key):
+            section = import_string(module.customer_card)(request, customer)
+            if section is not None:
+                found.append((section.order, position, module.key, section))
+    return [(key, section) for _order, _position, key, section in sorted(found, key=lambda item: item[:2])]
+
+
 def customer_figures(*, since) -> dict[str, int]:
     """Active customers of the business, and how many of them joined since `since`: one query."""
     from django.db.models import Count, Q

@@ -18,5 +18,6 @@ MODULE = Module(
                              done="cabinet.modules.documents.selectors.has_documents"),),
     personal_data="cabinet.modules.documents.selectors.personal_data",
     erase_personal_data="cabinet.modules.documents.services.erase_personal_data",
+    timeline="cabinet.modules.documents.timeline.SOURCE", customer_card="cabinet.modules.documents.customer_card.section",
     order=40,
 )

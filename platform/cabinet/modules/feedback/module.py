@@ -18,5 +18,6 @@ MODULE = Module(
     depends_on=("support",),
     personal_data="cabinet.modules.feedback.selectors.personal_data",
     erase_personal_data="cabinet.modules.feedback.services.erase_personal_data",
+    timeline="cabinet.modules.feedback.timeline.SOURCE",
     order=55,
 )

@@ -44,5 +44,6 @@ MODULE = Module(
     personal_data="cabinet.modules.orders.selectors.personal_data",
     erase_personal_data="cabinet.modules.orders.services.erase_personal_data",
     demo_content="cabinet.modules.orders.demo.seed_demo_content",
+    timeline="cabinet.modules.orders.timeline.SOURCE", customer_card="cabinet.modules.orders.customer_card.section",
     order=25,
 )

@@ -54,5 +54,6 @@ MODULE = Module(
     personal_data="cabinet.modules.support.selectors.personal_data",
     erase_personal_data="cabinet.modules.support.services.erase_personal_data",
     demo_content="cabinet.modules.support.demo.seed_demo_content",
+    timeline="cabinet.modules.support.timeline.SOURCE", customer_card="cabinet.modules.support.customer_card.section",
     order=50,
 )

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 SECTIONS = {
     "portal:manage-branding": ("owner", "manager"),
     "portal:manage-modules": ("owner", "manager"),
-    "portal:manage-customers": ("owner", "manager"),
+    "portal:manage-customers": ("owner", "manager", "operator"),
     "portal:manage-staff": ("owner",),
 }
 
