@@ -49,6 +49,7 @@ TENANT_APPS = [
     "cabinet.modules.orders",
     "cabinet.modules.support",
     "cabinet.modules.feedback",
+    "cabinet.modules.timeline",
     "cms",
     "taggit",
     "wagtail.sites",
@@ -220,6 +221,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # Editors' images pass the same picture check as every other upload (cabinet/images.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.EditorialImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# The largest file a customer or staff member attaches to a support request or reply (the same for every
+# business; its types are cabinet.uploads.ALLOWED_TYPES, checked by their first bytes).
+SUPPORT_ATTACHMENT_MAX_BYTES = int(os.environ.get("SUPPORT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000  # its own outer bound; ours (24 MP) speaks first
 
 # The first platform staff account, created by `setup_platform` when both are set.
