@@ -137,6 +137,10 @@ _clients_lock = threading.Lock()
 
 
 class ResilientRedisCache(RedisCache):
+    # Set by Django's RedisCache.__init__; its type stubs do not declare them.
+    _servers: list[str]
+    _options: dict[str, Any]
+
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         params = {**params, "OPTIONS": dict(params.get("OPTIONS") or {})}
         retry_seconds = float(params["OPTIONS"].pop("retry_seconds", 2))
