@@ -42,6 +42,7 @@ TENANT_APPS = [
     "cabinet.portal",
     "cabinet.api",
     "cabinet.notifications",
+    "cabinet.ledger",
     # modules (each declares itself in its module.py)
     "cabinet.modules.documents",
     "cabinet.modules.apikeys",
