@@ -15,8 +15,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-AMOUNT = {"max_digits": 18, "decimal_places": 2}
-
 
 class Kind(models.TextChoices):
     MONEY = "money", _("Money")
@@ -33,8 +31,8 @@ class Account(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     # ISO code for money and commission; "" for points, which have no currency.
     currency = models.CharField(max_length=3, blank=True)
-    balance = models.DecimalField(default=Decimal("0"), **AMOUNT)
-    credit_limit = models.DecimalField(default=Decimal("0"), **AMOUNT)
+    balance = models.DecimalField(default=Decimal("0"), max_digits=18, decimal_places=2)
+    credit_limit = models.DecimalField(default=Decimal("0"), max_digits=18, decimal_places=2)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,13 +81,16 @@ class Entry(models.Model):
 
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
-    amount = models.DecimalField(**AMOUNT)
-    balance_after = models.DecimalField(**AMOUNT)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    balance_after = models.DecimalField(max_digits=18, decimal_places=2)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [models.Index(fields=["account", "-created_at", "-id"], name="ledger_entry_account_time")]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.amount}"
 
 
 class ReconciliationRun(models.Model):
@@ -98,3 +99,6 @@ class ReconciliationRun(models.Model):
     checked_accounts = models.PositiveIntegerField()
     differences = models.JSONField(default=list, blank=True)
     finished_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d}: {len(self.differences)} differences"

@@ -9,6 +9,7 @@ import logging
 from django.db import connection
 
 from cabinet.ledger.models import Account, ReconciliationRun
+from cabinet.tenancy import current_schema
 
 logger = logging.getLogger("cabinet.ledger")
 
@@ -43,7 +44,7 @@ def reconcile(*, record: bool = True) -> ReconciliationRun:
                                 "sum": str(total)})
     run = ReconciliationRun(checked_accounts=Account.objects.count(), differences=differences)
     if differences:
-        logger.error("Ledger of %s: %d differences: %s", connection.schema_name, len(differences), differences[:10])
+        logger.error("Ledger of %s: %d differences: %s", current_schema(), len(differences), differences[:10])
     if record:
         run.save()
     return run

@@ -19,7 +19,7 @@ from cabinet.money import MINUS, format_money
 
 def balances(*, customer) -> list[Account]:
     """The customer's accounts: money per currency first, then points and commission."""
-    order = {Kind.MONEY: 0, Kind.POINTS: 1, Kind.COMMISSION: 2}
+    order: dict[str, int] = {Kind.MONEY: 0, Kind.POINTS: 1, Kind.COMMISSION: 2}
     found = list(Account.objects.filter(owner=customer))
     return sorted(found, key=lambda a: (order.get(a.kind, 9), a.currency))
 

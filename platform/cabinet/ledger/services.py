@@ -72,11 +72,11 @@ def _amount(value: Any) -> Decimal:
 
 
 def _shortfall_message(account: Account, new_balance: Decimal) -> str:
+    left = account.balance + account.credit_limit
     if account.kind == Kind.POINTS:
-        available = account.balance + account.credit_limit
-        return _("Not enough bonus points: %(available)s available.") % {"available": f"{available:g}"}
-    available = format_money(account.balance + account.credit_limit, account.currency)
-    return _("Not enough money on the balance: %(available)s available.") % {"available": available}
+        return _("Not enough bonus points: %(available)s available.") % {"available": f"{left:g}"}
+    return _("Not enough money on the balance: %(available)s available.") % {
+        "available": format_money(left, account.currency)}
 
 
 def post_transaction(*, lines: Sequence[tuple[Account, Decimal]], reason: str, params: dict | None = None,

@@ -1,5 +1,4 @@
 from cabinet.celery import app
-
 from cabinet.ledger import reconciliation
 
 

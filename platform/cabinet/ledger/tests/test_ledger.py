@@ -4,6 +4,7 @@ the database refusing changes to history, reasons in the reader's language, stat
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
@@ -70,7 +71,7 @@ def test_a_customer_cannot_spend_more_than_the_balance_and_the_credit_limit(in_a
     assert selectors.balance(customer=customer, kind=Kind.MONEY, currency="RUB") == D("-50.00")
     with pytest.raises(services.InsufficientFunds):
         spend(customer, "0.01")
-    with pytest.raises(Exception):  # a limit under what is owed already
+    with pytest.raises(ValidationError):  # a limit under what is owed already
         services.set_credit_limit(account=account, limit=D("10"))
 
 
