@@ -116,8 +116,11 @@ def test_setup_platform_seeds_every_vertical_once(db):
             if "news" in vertical.default_modules:
                 assert ArticlePage.objects.live().count() == len(DEMO_ARTICLES)
             if "support" in vertical.default_modules:
-                assert SupportRequest.objects.count() == 1
-                assert SupportRequest.objects.get().messages.filter(from_staff=True).count() == 1
+                # an answered question, and a task in progress through the stages of one topic
+                assert SupportRequest.objects.count() == 2
+                assert SupportRequest.objects.filter(messages__from_staff=True).count() == 1
+                task = SupportRequest.objects.get(stage__isnull=False)
+                assert task.assignee is not None and task.stage_moves.count() >= 2
             if "catalog" in vertical.default_modules:
                 products = Product.objects.all()
                 assert products.count() == len(vertical.demo_products) > 0
