@@ -51,4 +51,4 @@ def entries(*, customer, kinds, since, until, limit, staff) -> list[TimelineEntr
     return found
 
 
-SOURCE = TimelineSource(entries=entries, kinds=(("support", gettext_lazy("Support requests")),))
+SOURCE = TimelineSource(entries=entries, kinds=(("support", gettext_lazy("Requests and replies")),))

@@ -11,8 +11,6 @@ import heapq
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.utils.module_loading import import_string
-
 from cabinet import registry
 from cabinet.portal.selectors import portal_state
 from cabinet.registry import Text, TimelineEntry, TimelineSource
@@ -82,7 +80,7 @@ def timeline_page(*, customer, kinds: frozenset[str] | None = None, since: datet
                           if (kinds is None or kind in kinds) and (staff or kind not in source.staff_kinds))
         if not asked:
             continue
-        found = import_string(source.entries)(customer=customer, kinds=asked, since=since, until=upper,
+        found = source.entries(customer=customer, kinds=asked, since=since, until=upper,
                                               limit=wanted, staff=staff)
         streams.append(sorted((entry for entry in found if staff or not entry.staff_only),
                               key=_newest_first, reverse=True))
