@@ -1,10 +1,18 @@
 """The web process lets a bounded number of requests into Django at once (cabinet.admission)."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from cabinet.admission import BUFFERED_BODY_BYTES, AdmissionLimit, request_concurrency
+
+
+def run(scenario):
+    """Runs the scenario on an event loop of its own thread: a browser test of the same worker process may
+    hold a running loop in the main thread (Playwright's sync API does)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario).result()
 
 
 class Recording:
@@ -67,7 +75,7 @@ def test_at_most_the_limit_run_at_once_and_every_request_is_answered_with_its_bo
         assert sorted(r[-1]["body"] for r in results) == [f"body {n}".encode() for n in range(6)]
         assert all(r[0]["status"] == 200 for r in results)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_exempt_paths_and_big_bodies_do_not_wait_for_a_place_forever():
@@ -88,7 +96,7 @@ def test_exempt_paths_and_big_bodies_do_not_wait_for_a_place_forever():
         results = await asyncio.gather(blocked, static, upload)
         assert results[2][-1]["body"] == big + b"tail"
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_the_limit_comes_from_the_environment_and_never_passes_the_connection_pool():
