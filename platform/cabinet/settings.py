@@ -225,6 +225,9 @@ MAIL_REQUESTS_PER_ACCOUNT_HOUR = int(os.environ.get("MAIL_REQUESTS_PER_ACCOUNT_H
 MAIL_REQUESTS_PER_IP_HOUR = int(os.environ.get("MAIL_REQUESTS_PER_IP_HOUR", "10"))
 # A password link staff make for a customer without an e-mail works once, for this long.
 STAFF_PASSWORD_LINK_MINUTES = int(os.environ.get("STAFF_PASSWORD_LINK_MINUTES", "30"))
+# A password-reset code by SMS (customers with a phone only): how long it works and how many tries it allows.
+SMS_RESET_CODE_MINUTES = int(os.environ.get("SMS_RESET_CODE_MINUTES", "10"))
+SMS_RESET_CODE_ATTEMPTS = int(os.environ.get("SMS_RESET_CODE_ATTEMPTS", "5"))
 # Country whose numbers may be typed without the country code and are shown in national format, for a
 # business that has not chosen its own on the branding page (and for the console).
 DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "RU").upper()
@@ -396,6 +399,9 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
     "task": "cabinet.notifications.tasks.sweep_everywhere", "schedule": NOTIFICATIONS_SWEEP_SECONDS}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+# tenant-schemas-celery looks the task's tenant up by schema name: keep it in each worker process for as long
+# as the web processes keep host → tenant, instead of one public-schema query per task.
+CELERY_TASK_TENANT_CACHE_SECONDS = int(TENANT_DOMAIN_CACHE_SECONDS)
 # What a task prints (the local mailbox's one line per message) reaches the terminal as it is, not as a log record.
 CELERY_WORKER_REDIRECT_STDOUTS = False
 
