@@ -81,6 +81,7 @@ def _sign_in(page, url, who):
     page.get_by_role("button", name=re.compile("Log in|Sign in")).click()
 
 
+@pytest.mark.skip(reason="written, not yet run in Chromium: to be run and fixed before it joins the suite")
 def test_push_allowed_in_my_settings_arrives_and_the_bell_counts_it(browser, live_daphne, people,
                                                                     django_db_blocker, screenshot):
     customer, _operator = people
