@@ -80,7 +80,7 @@ def _renew(delivery: Delivery) -> bool:
     out claims older than NOTIFICATIONS_STUCK_AFTER, and that age must count from this row's send, not from
     the batch's claim (a batch behind a slow provider outlasts it). False when the sweep took it meanwhile."""
     now = timezone.now()
-    if now - delivery.claimed_at < RENEW_AFTER:
+    if delivery.claimed_at is None or now - delivery.claimed_at < RENEW_AFTER:
         return True
     renewed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING,
                                       claimed_at=delivery.claimed_at).update(claimed_at=now)
