@@ -219,7 +219,10 @@ class NotificationPreferencesForm(forms.Form):
             cells = []
             for channel, label in selectors.CHANNELS:
                 name = f"{row.event}__{channel}"
-                self.fields[name] = forms.BooleanField(required=False, initial=row.channels[channel], label=label)
+                # A locked event's boxes are disabled: the browser sends nothing and Django keeps the initial.
+                attrs = {"aria-describedby": f"locked-{row.event}"} if row.locked else {}
+                self.fields[name] = forms.BooleanField(required=False, initial=row.channels[channel], label=label,
+                                                       disabled=row.locked, widget=forms.CheckboxInput(attrs))
                 cells.append(self[name])
             self.rows.append((row, cells))
 
@@ -255,7 +258,40 @@ class TenantPasswordResetForm(forms.Form):
         value = self.cleaned_data["email"].strip()
         if "@" not in value and phone_or_none(value):
             raise forms.ValidationError(_("A reset link can only be sent to an e-mail address. If you registered "
-                                          "with a phone number only, please contact the business."),
+                                          "with a phone number only, get a code by SMS instead."),
                                         code="phone")
         forms.EmailField().clean(value)
         return value
+
+
+class SmsResetRequestForm(forms.Form):
+    """The phone of an account registered without an e-mail, to text a reset code to."""
+
+    phone = forms.CharField(label=_("Phone"), max_length=30,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "autofocus": True}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].help_text = phone_help()
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+
+class SmsResetCodeForm(forms.Form):
+    """The code the SMS brought and the new password, twice."""
+
+    code = forms.CharField(label=_("Code from the SMS"), max_length=12,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                         "autofocus": True}))
+    new_password1 = forms.CharField(label=_("New password"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                    help_text=password_validation.password_validators_help_text_html())
+    new_password2 = forms.CharField(label=_("New password again"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password2") and data["new_password1"] != data["new_password2"]:
+            self.add_error("new_password2", _("The two passwords do not match."))
+        return data

@@ -102,6 +102,25 @@ class LoginToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class ResetCode(models.Model):
+    """A one-time code sent by SMS to a customer who registered with a phone only, to choose a new password.
+    Only its keyed hash is kept; it works for SMS_RESET_CODE_MINUTES and SMS_RESET_CODE_ATTEMPTS tries, and
+    a newer code of the account replaces it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="resetcode_user_recent")]
+
+    def __str__(self):
+        return f"reset code for {self.user_id}"
+
+
 class AccountNumber(models.Model):
     """A contract or personal-account number the business attached to a customer; the customer can
     log in with it. Unique within the tenant, compared without case and surrounding spaces."""
@@ -231,6 +250,7 @@ class MailRequest(models.Model):
     class Kind(models.TextChoices):
         PASSWORD_RESET = "password_reset", _("Password-reset link")
         CONFIRMATION = "confirmation", _("E-mail confirmation link")
+        SMS_RESET_CODE = "sms_reset_code", _("Password-reset code by SMS")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
@@ -255,6 +275,7 @@ class AccountEvent(models.Model):
         RESET_LINK_HANDED_OVER = "reset_link_handed_over", _("Single-use password link made by staff to hand over")
         TEMPORARY_PASSWORD = "temporary_password", _("Temporary password set by staff")
         PASSWORD_RESET = "password_reset", _("Password chosen through a reset link")
+        PASSWORD_RESET_BY_CODE = "password_reset_by_code", _("Password chosen with a code sent by SMS")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events")

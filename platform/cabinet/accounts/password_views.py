@@ -1,6 +1,7 @@
 """Pages about passwords: "Forgot your password?", the reset link, the link staff hand over, and the new
 password someone signed in with a temporary one must choose."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from cabinet.forms import add_service_errors
 
 from . import services
-from .forms import TenantPasswordResetForm
+from .forms import SmsResetCodeForm, SmsResetRequestForm, TenantPasswordResetForm
 from .throttling import client_ip
 from .tokens import password_reset_tokens
 from .views import BACKEND, _safe_next, _site_url
@@ -32,6 +33,45 @@ def password_reset(request):
                                         ip=client_ip(request))
         return redirect("accounts:password-reset-sent")
     return render(request, "accounts/password_reset_form.html", {"form": form})
+
+
+SMS_RESET_PHONE = "accounts:sms-reset-phone"
+
+
+@require_http_methods(["GET", "POST"])
+def sms_reset(request):
+    """Asks for a reset code by SMS (an account registered with a phone only). The answer is the same page
+    whether or not the number has an account or the hourly limit held the SMS back."""
+    form = SmsResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_sms_reset_code(phone=form.cleaned_data["phone"], ip=client_ip(request))
+        request.session[SMS_RESET_PHONE] = form.cleaned_data["phone"]
+        return redirect("accounts:sms-reset-code")
+    return render(request, "accounts/sms_reset_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sms_reset_code(request):
+    """The code from the SMS and a new password; then the person signs in with it."""
+    phone = request.session.get(SMS_RESET_PHONE)
+    if not phone:
+        return redirect("accounts:sms-reset")
+    form = SmsResetCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_password_with_code(phone=phone, code=form.cleaned_data["code"],
+                                              password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            if getattr(error, "code", None) == services.WRONG_CODE:
+                form.add_error("code", error)
+            else:
+                form.add_error("new_password1", error)
+        else:
+            del request.session[SMS_RESET_PHONE]
+            return redirect("accounts:password-reset-complete")
+    return render(request, "accounts/sms_reset_code.html", {"form": form, "minutes": settings.SMS_RESET_CODE_MINUTES},
+                  status=400 if form.errors else 200)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -110,14 +110,24 @@ class PreferenceRow:
     event: str
     label: str | Promise
     channels: dict[str, bool]
+    # The business made this event one customers cannot switch off: every channel shows as on.
+    locked: bool = False
+
+
+def locked_notification_events() -> frozenset[str]:
+    from cabinet.notifications.selectors import locked_events
+
+    return locked_events()
 
 
 def notification_grid(user, enabled_modules: frozenset[str] | None = None) -> list[PreferenceRow]:
     """One row per event with the customer's choice for every channel (defaults where none saved)."""
     saved = {(p.event, p.channel): p.enabled for p in NotificationPreference.objects.filter(user=user)}
+    locked = locked_notification_events()
     return [
-        PreferenceRow(event=key, label=label,
-                      channels={ch: saved.get((key, ch), CHANNEL_DEFAULTS[ch]) for ch, _label in CHANNELS})
+        PreferenceRow(event=key, label=label, locked=key in locked,
+                      channels={ch: key in locked or saved.get((key, ch), CHANNEL_DEFAULTS[ch])
+                                for ch, _label in CHANNELS})
         for key, label in notification_events(enabled_modules)
     ]
 

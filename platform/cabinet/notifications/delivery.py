@@ -1,4 +1,4 @@
-"""Sending the outbox: one delivery at a time, each at most once.
+"""Sending the outbox: in batches, each row at most once.
 
 A row is claimed under a row lock (QUEUED → SENDING, committed) before its provider is called, and settled
 after (SENT, or FAILED, or QUEUED again with a later `due_at` and growing pauses). A claim whose worker died
@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .channels import Fail, Retry, email, push, sms
+from .channels import Batch, Fail, Retry, email, push, sms
 from .models import Delivery, DeliveryAttempt
 
 log = logging.getLogger(__name__)
 
-ADAPTERS: dict[str, Callable[[Delivery], str]] = {"email": email.send, "sms": sms.send, "push": push.send}
+ADAPTERS: dict[str, Callable[[Delivery, Batch], str]] = {"email": email.send, "sms": sms.send, "push": push.send}
 # How long a fresh row waits for its own task before the sweep sends it.
 SWEEP_GRACE = timedelta(seconds=10)
 # Retries sooner than this are also queued as a countdown task; later ones wait for the sweep.
 COUNTDOWN_LIMIT = 300
+# A claimed row waiting in its batch longer than this renews its claim before it is sent.
+RENEW_AFTER = timedelta(seconds=1)
 
 
 def backoff(attempts: int) -> float:
@@ -34,18 +37,25 @@ def backoff(attempts: int) -> float:
     return min(3600.0, 5.0 * 2 ** attempts) * random.uniform(0.9, 1.1)  # noqa: S311  (jitter, not a secret)
 
 
-def _claim(delivery_id: int, now=None) -> Delivery | None:
+def _claim(delivery_ids: Sequence[int], now=None, *, more: int = 0) -> list[Delivery]:
+    """Claims the given rows that are still due (QUEUED → SENDING, committed) and up to `more` other due rows
+    of this outbox, all in one transaction. Rows another worker holds are skipped, not waited for."""
     now = now or timezone.now()
     with transaction.atomic():
-        delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("notification")
-                    .filter(pk=delivery_id, status=Delivery.Status.QUEUED, due_at__lte=now).first())
-        if delivery is None:
-            return None
-        delivery.status, delivery.claimed_at = Delivery.Status.SENDING, now
-        delivery.attempts += 1
-        delivery.save(update_fields=["status", "claimed_at", "attempts"])
-    return delivery
+        due = Delivery.objects.filter(status=Delivery.Status.QUEUED, due_at__lte=now)
+        rows = list(due.select_for_update(skip_locked=True, of=("self",)).select_related("notification")
+                    .filter(pk__in=list(delivery_ids)).order_by("pk"))
+        if more > 0:
+            rows += list(due.select_for_update(skip_locked=True, of=("self",)).select_related("notification")
+                         .exclude(pk__in=[row.pk for row in rows] + list(delivery_ids))
+                         .order_by("due_at")[:more])
+        if not rows:
+            return []
+        Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    for row in rows:
+        row.status, row.claimed_at, row.attempts = Delivery.Status.SENDING, now, row.attempts + 1
+    return rows
 
 
 def _settle(delivery: Delivery, *, status: str, outcome: str, detail: str, target: str = "",
@@ -65,14 +75,27 @@ def _settle(delivery: Delivery, *, status: str, outcome: str, detail: str, targe
     return bool(changed)
 
 
-def deliver_one(delivery_id: int, *, now=None) -> str | None:
-    """Sends one due delivery (due by `now`, default: now); returns its new status, or None when it was not
-    due or another worker has it."""
-    delivery = _claim(delivery_id, now)
-    if delivery is None:
+def _renew(delivery: Delivery) -> bool:
+    """Renews the claim of a row that waited in its batch, just before its provider is called: the sweep hands
+    out claims older than NOTIFICATIONS_STUCK_AFTER, and that age must count from this row's send, not from
+    the batch's claim (a batch behind a slow provider outlasts it). False when the sweep took it meanwhile."""
+    now = timezone.now()
+    if delivery.claimed_at is None or now - delivery.claimed_at < RENEW_AFTER:
+        return True
+    renewed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING,
+                                      claimed_at=delivery.claimed_at).update(claimed_at=now)
+    if renewed:
+        delivery.claimed_at = now
+    return bool(renewed)
+
+
+def _send(delivery: Delivery, batch: Batch) -> str | None:
+    """Calls the provider for one claimed row and settles it; returns its new status (None: the sweep had
+    handed it out again, so another worker sends it)."""
+    if not _renew(delivery):
         return None
     try:
-        answer = ADAPTERS[delivery.channel](delivery)
+        answer = ADAPTERS[delivery.channel](delivery, batch)
     except Fail as error:
         _settle(delivery, status=Delivery.Status.FAILED, outcome=DeliveryAttempt.Outcome.FAILED,
                 detail=error.detail, target=error.target)
@@ -100,6 +123,29 @@ def deliver_one(delivery_id: int, *, now=None) -> str | None:
     return Delivery.Status.SENT
 
 
+def deliver_batch(delivery_ids: Sequence[int], *, now=None, more: int = 0) -> dict[str, int]:
+    """Sends the given rows that are due by `now` (default: now), plus up to `more` other due rows of this
+    outbox, in one claim and with one set of provider connections; counts by the status reached. Each row
+    is settled as soon as its provider answered, so a worker killed mid-batch leaves only the row it was
+    sending in doubt (the sweep hands it out again with the same idempotency key)."""
+    counts: dict[str, int] = {}
+    rows = _claim(delivery_ids, now, more=more)
+    if not rows:
+        return counts
+    with Batch() as batch:
+        for row in rows:
+            status = _send(row, batch) or "skipped"
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def deliver_one(delivery_id: int, *, now=None) -> str | None:
+    """Sends one due delivery (due by `now`, default: now); returns its new status, or None when it was not
+    due or another worker has it."""
+    counts = deliver_batch([delivery_id], now=now)
+    return next((status for status in counts if status != "skipped"), None)
+
+
 def sweep(*, now=None) -> list[int]:
     """Makes due what should be: held rows whose quiet hours ended, claims whose worker died; returns the
     ids of due rows nobody is sending (the caller sends them or queues them)."""
@@ -123,7 +169,8 @@ def deliver_due(*, now=None) -> dict[str, int]:
     """Sends every due delivery here and now (tests, a management shell): counts by the status reached."""
     counts: dict[str, int] = {}
     now = now or timezone.now()
-    for delivery_id in sweep(now=now + SWEEP_GRACE):
-        status = deliver_one(delivery_id, now=now + SWEEP_GRACE) or "skipped"
-        counts[status] = counts.get(status, 0) + 1
+    due = sweep(now=now + SWEEP_GRACE)
+    for start in range(0, len(due), 200):
+        for status, count in deliver_batch(due[start:start + 200], now=now + SWEEP_GRACE).items():
+            counts[status] = counts.get(status, 0) + count
     return counts

@@ -11,6 +11,15 @@ from .models import Delivery, DeliveryAttempt, Notification
 PAGE_SIZE = 50
 
 
+def locked_events() -> frozenset[str]:
+    """The events the business made unswitchable ("Notification settings"): they go out on every channel
+    the customer can be reached on, whatever the customer chose."""
+    from .models import NotificationSettings
+
+    found = NotificationSettings.objects.filter(pk=1).values_list("mandatory_events", flat=True).first()
+    return frozenset(found or ())
+
+
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0

@@ -39,6 +39,9 @@ MAIL_REQUESTS_PER_ACCOUNT_HOUR = int(os.environ.get("MAIL_REQUESTS_PER_ACCOUNT_H
 MAIL_REQUESTS_PER_IP_HOUR = int(os.environ.get("MAIL_REQUESTS_PER_IP_HOUR", "10"))
 # A password link staff make for a customer without an e-mail works once, for this long.
 STAFF_PASSWORD_LINK_MINUTES = int(os.environ.get("STAFF_PASSWORD_LINK_MINUTES", "30"))
+# A password-reset code by SMS (customers with a phone only): how long it works and how many tries it allows.
+SMS_RESET_CODE_MINUTES = int(os.environ.get("SMS_RESET_CODE_MINUTES", "10"))
+SMS_RESET_CODE_ATTEMPTS = int(os.environ.get("SMS_RESET_CODE_ATTEMPTS", "5"))
 # Country whose numbers may be typed without the country code and are shown in national format, for a
 # business that has not chosen its own on the branding page (and for the console).
 DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "RU").upper()

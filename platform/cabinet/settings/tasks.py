@@ -1,6 +1,6 @@
 """Celery: the broker, the beat schedule of the platform's own periodic work."""
 
-from cabinet.settings.core import CACHE_PREFIX, REDIS_URL
+from cabinet.settings.core import CACHE_PREFIX, REDIS_URL, TENANT_DOMAIN_CACHE_SECONDS
 from cabinet.settings.environment import env_bool
 from cabinet.settings.messages import NOTIFICATIONS_SWEEP_SECONDS
 
@@ -18,5 +18,8 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
     "task": "cabinet.notifications.tasks.sweep_everywhere", "schedule": NOTIFICATIONS_SWEEP_SECONDS}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+# tenant-schemas-celery looks the task's tenant up by schema name: keep it in each worker process for as long
+# as the web processes keep host → tenant, instead of one public-schema query per task.
+CELERY_TASK_TENANT_CACHE_SECONDS = int(TENANT_DOMAIN_CACHE_SECONDS)
 # What a task prints (the local mailbox's one line per message) reaches the terminal as it is, not as a log record.
 CELERY_WORKER_REDIRECT_STDOUTS = False

@@ -15,6 +15,7 @@ from .customers import (
     rename_customer_group,
 )
 from .passwords import (
+    WRONG_CODE,
     choose_new_password,
     delete_old_account_records,
     email_reset_link,
@@ -24,6 +25,8 @@ from .passwords import (
     password_reset_completed,
     record_event,
     request_password_reset,
+    request_sms_reset_code,
+    reset_password_with_code,
     set_temporary_password,
     use_password_link,
 )
@@ -55,6 +58,7 @@ __all__ = [
     "confirm_email", "delete_account", "delete_address", "delete_old_account_records", "email_reset_link",
     "issue_login_token", "make_password_link", "password_changed", "password_link_user", "password_reset_completed",
     "record_event", "redeem_login_token", "register_customer", "request_email_change", "request_password_reset",
+    "request_sms_reset_code", "reset_password_with_code", "WRONG_CODE",
     "save_address", "save_notification_preferences", "send_email_verification", "set_default_address",
     "set_language", "set_temporary_password", "update_profile", "use_password_link",
 ]

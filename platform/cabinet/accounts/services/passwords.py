@@ -17,7 +17,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .. import throttling
-from ..models import AccountEvent, LoginToken, MailRequest, User
+from ..identifiers import stored_phone_spellings
+from ..models import AccountEvent, LoginToken, MailRequest, ResetCode, User
 from ..tokens import password_reset_tokens
 from .profile import FAILED, HELD, SENT, _send
 
@@ -62,6 +63,85 @@ def request_password_reset(*, email: str, site_url: str, ip: str | None) -> None
     if not throttling.reserve_mail(MailRequest.Kind.PASSWORD_RESET, user=user, ip=ip) or user is None:
         return
     _mail_reset_link(user, site_url)
+
+
+# --- a reset code by SMS, for customers who registered with a phone only -----------------------------------
+
+CODE_DIGITS = 6
+WRONG_CODE = "wrong_code"
+
+
+def _code_hash(user: User, code: str) -> str:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("cabinet.accounts.reset-code", f"{user.pk}:{code}").hexdigest()
+
+
+def _user_by_phone(phone: str) -> User | None:
+    spellings = stored_phone_spellings(phone or "")
+    if not spellings:
+        return None
+    return User.objects.filter(phone__in=spellings, is_active=True).order_by("pk").first()
+
+
+def request_sms_reset_code(*, phone: str, ip: str | None) -> None:
+    """The portal's "Forgot your password?" for a phone: texts a one-time code to the active account with this
+    number, if there is one and the hourly limits (those of reset e-mails, per account and per client address)
+    allow. The caller learns nothing either way. A new code replaces the account's earlier ones."""
+    user = _user_by_phone(phone)
+    if not throttling.reserve_mail(MailRequest.Kind.SMS_RESET_CODE, user=user, ip=ip) or user is None:
+        return
+    from cabinet.notifications.services import notify
+
+    code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+    now = timezone.now()
+    with transaction.atomic():
+        ResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+        row = ResetCode.objects.create(user=user, code_hash=_code_hash(user, code), created_at=now,
+                                       expires_at=now + timedelta(minutes=settings.SMS_RESET_CODE_MINUTES))
+        # A code the person just asked for: SMS only, whatever they chose, and never in the portal's list.
+        notify(user, "account.security", {"user": user, "code": code, "minutes": settings.SMS_RESET_CODE_MINUTES},
+               template="accounts/sms/reset_code", channels=["sms"], mandatory=True, in_portal=False,
+               event_id=f"accounts.reset_code:{row.pk}")
+
+
+def reset_password_with_code(*, phone: str, code: str, password: str) -> User:
+    """Sets a new password for the account of `phone` when `code` is its latest unexpired code. A wrong code
+    uses up one of the code's tries (the last one ends the code); a number without an account, an expired or
+    used-up code all get the same ValidationError (code "wrong_code"). A weak password is refused without
+    using the code up."""
+    wrong = ValidationError(_("The code is wrong or has expired. Ask for a new one if you need to."),
+                            code=WRONG_CODE)
+    code = "".join((code or "").split())
+    user = _user_by_phone(phone)
+    if user is None:
+        raise wrong
+    with transaction.atomic():
+        row = (ResetCode.objects.select_for_update().filter(user=user, used_at__isnull=True,
+                                                            expires_at__gt=timezone.now())
+               .order_by("-created_at").first())
+        if row is None:
+            raise wrong
+        if not (code.isdigit() and len(code) == CODE_DIGITS
+                and secrets.compare_digest(row.code_hash, _code_hash(user, code))):
+            row.attempts += 1
+            if row.attempts >= settings.SMS_RESET_CODE_ATTEMPTS:
+                row.used_at = timezone.now()
+            row.save(update_fields=["attempts", "used_at"])
+            failed = True
+        else:
+            failed = False
+            password_validation.validate_password(password, user)
+            row.used_at = timezone.now()
+            row.save(update_fields=["used_at"])
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            ResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=row.used_at)
+    if failed:
+        raise wrong
+    throttling.forgive_failures(user)
+    password_changed(user, kind=AccountEvent.Kind.PASSWORD_RESET_BY_CODE)
+    return user
 
 
 def _customer(customer_id: int) -> User:

@@ -249,7 +249,8 @@ def delete_address(user: User, address_id: int) -> None:
 def save_notification_preferences(user: User, chosen: Iterable[tuple[str, str]],
                                   events: Iterable[str] | None = None) -> None:
     """Stores on/off for every (event, channel) of `events` (default: all known events): the pairs in
-    `chosen` are on, the rest off. Unknown events or channels are refused."""
+    `chosen` are on, the rest off. Unknown events or channels are refused; events the business locked are
+    left as they are."""
     known_events = [key for key, _label in selectors.notification_events()]
     events = list(known_events if events is None else events)
     channels = [ch for ch, _label in selectors.CHANNELS]
@@ -258,7 +259,10 @@ def save_notification_preferences(user: User, chosen: Iterable[tuple[str, str]],
                                                               or c not in channels}
     if unknown:
         raise ValidationError(_("Unknown notification choice."), code="unknown")
+    locked = selectors.locked_notification_events()
     for event in events:
+        if event in locked:  # the business's choice, not the customer's: a forged "off" changes nothing
+            continue
         for channel in channels:
             NotificationPreference.objects.update_or_create(
                 user=user, event=event, channel=channel, defaults={"enabled": (event, channel) in chosen})

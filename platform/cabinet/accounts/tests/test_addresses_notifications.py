@@ -132,3 +132,35 @@ def test_every_modules_events_are_in_the_grid(alpha, me, client, monkeypatch):
     for module in declared.values():
         for key, _label in module.notification_events:
             assert key in events
+
+
+def test_an_event_the_business_locked_shows_locked_and_a_forged_post_changes_nothing(alpha, beta, me, client,
+                                                                                     mailoutbox):
+    from cabinet.notifications import services as notifications
+
+    with tenant_context(alpha):
+        services.save_notification_preferences(me, [("account.news", "email")])  # security: every channel off
+        notifications.save_settings(quiet_start=None, quiet_end=None, sms_sender="", sms_api_key=None,
+                                    mandatory_events=["account.security"])
+    page = client.get("/me/notifications/").content.decode()
+    for channel in ("email", "sms", "push"):
+        box = page.split(f'name="account.security__{channel}"')[0].rsplit("<input", 1)[1] + page.split(
+            f'name="account.security__{channel}"')[1].split(">", 1)[0]
+        assert "checked" in box and "disabled" in box and 'aria-describedby="locked-account.security"' in box
+    assert 'id="locked-account.security"' in page and "cannot be switched off" in page
+    news_box = page.split('name="account.news__sms"')[1].split(">", 1)[0]
+    assert "disabled" not in news_box
+    # A forged POST: every box of the locked event sent as off (absent), and once more as an explicit "off".
+    for forged in ({"account.news__email": "on"}, {"account.news__email": "on", "account.security__email": ""}):
+        assert client.post("/me/notifications/", forged).status_code == 302
+    with tenant_context(alpha):
+        assert not NotificationPreference.objects.filter(event="account.security", enabled=True).exists()
+        security = selectors.notification_grid(me)[0]
+        assert security.event == "account.security" and security.locked and all(security.channels.values())
+        notifications.notify(me, "account.security", {"customer": me}, template="accounts/email/password_changed",
+                             channels=["email"], event_id="locked-test")
+    assert [m.to for m in mailoutbox] == [["me@alpha.test"]]
+    # Another business has not locked it: its customers' boxes stay theirs.
+    with tenant_context(beta):
+        other = make_customer(beta, email="me@bravo.test", full_name="Other")
+        assert not any(row.locked for row in selectors.notification_grid(other))

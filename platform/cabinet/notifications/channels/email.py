@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 from ..models import Delivery
-from . import Fail, Retry
+from . import Batch, Fail, Retry
 
 
-def send(delivery: Delivery) -> str:
+def send(delivery: Delivery, batch: Batch | None = None) -> str:
     from cabinet.portal.selectors import portal_state
 
     notification = delivery.notification
@@ -21,7 +21,8 @@ def send(delivery: Delivery) -> str:
     digest = hashlib.sha256(delivery.idempotency_key.encode()).hexdigest()[:32]
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "kabinet.local"
     message = EmailMessage(notification.subject, notification.body, sender, [delivery.address],
-                           headers={"Message-ID": f"<{digest}@{domain}>", "X-Idempotency-Key": digest})
+                           headers={"Message-ID": f"<{digest}@{domain}>", "X-Idempotency-Key": digest},
+                           connection=batch.mail_connection() if batch is not None else None)
     for attachment in notification.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     try:

@@ -13,12 +13,19 @@ from pywebpush import WebPushException, webpush
 from cabinet.vapid import VapidKeys, load_keys
 
 from ..models import Delivery, DeliveryAttempt, PushSubscription
-from . import Fail, Retry, answer_of
+from . import Batch, Fail, Retry, answer_of, http_session
 
 
 @functools.cache
 def vapid_keys() -> VapidKeys:
     return load_keys(settings.DATA_DIR, settings.VAPID_PRIVATE_KEY)
+
+
+@functools.cache
+def _signing_key():
+    from py_vapid import Vapid
+
+    return Vapid.from_pem(vapid_keys().private_pem.encode())
 
 
 def public_key() -> str:
@@ -31,15 +38,13 @@ def _payload(delivery: Delivery) -> str:
                        "tag": f"n{notification.pk}"}, ensure_ascii=False)
 
 
-def send(delivery: Delivery) -> str:
-    from py_vapid import Vapid
-
+def send(delivery: Delivery, batch: Batch | None = None) -> str:
     done = set(delivery.log.filter(outcome=DeliveryAttempt.Outcome.SENT).values_list("target", flat=True))
     owner = delivery.notification.recipient_id
     subscriptions = [s for s in PushSubscription.objects.filter(user_id=owner or 0) if s.endpoint[:200] not in done]
     if not subscriptions and not done:
         raise Fail("no push subscription left")
-    key = Vapid.from_pem(vapid_keys().private_pem.encode())
+    key = _signing_key()
     # RFC 8030 Topic: a push service replaces an undelivered message of the same topic, so a resend after a
     # worker died mid-call does not show twice.
     topic = hashlib.sha256(delivery.idempotency_key.encode()).hexdigest()[:32]
@@ -49,7 +54,8 @@ def send(delivery: Delivery) -> str:
         try:
             response = webpush(subscription.info(), data=_payload(delivery), vapid_private_key=key,
                                vapid_claims={"sub": settings.VAPID_SUBJECT}, ttl=24 * 3600,
-                               timeout=settings.PUSH_TIMEOUT, headers={"Topic": topic})
+                               timeout=settings.PUSH_TIMEOUT, headers={"Topic": topic},
+                               requests_session=http_session())
         except WebPushException as error:
             status = getattr(error.response, "status_code", None)
             answer = answer_of(error.response) if error.response is not None else str(error)

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .. import crypto
 from ..models import Delivery, NotificationSettings
-from . import Fail, Retry, answer_of
+from . import Batch, Fail, Retry, answer_of, http_session
 
 PROVIDERS = ("http-json",)
 
@@ -26,17 +26,17 @@ def _valid_number(text: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def send(delivery: Delivery) -> str:
+def send(delivery: Delivery, batch: Batch | None = None) -> str:
     if settings.SMS_PROVIDER not in PROVIDERS:
         raise ImproperlyConfigured(f"SMS_PROVIDER {settings.SMS_PROVIDER!r} is none of {PROVIDERS}")
     number = _valid_number(delivery.address)
     if not settings.SMS_GATEWAY_URL:
         raise Fail("SMS is not configured (SMS_GATEWAY_URL is empty)", number)
-    options = NotificationSettings.objects.filter(pk=1).first()
+    options = batch.options() if batch is not None else NotificationSettings.objects.filter(pk=1).first()
     token = (crypto.decrypt(options.sms_credentials) if options else "") or settings.SMS_GATEWAY_TOKEN
     sender = (options.sms_sender if options else "") or "Kabinet"
     try:
-        response = requests.post(
+        response = http_session().post(
             settings.SMS_GATEWAY_URL, timeout=settings.SMS_TIMEOUT,
             json={"to": number, "from": sender, "text": delivery.notification.text,
                   "reference": delivery.idempotency_key},
