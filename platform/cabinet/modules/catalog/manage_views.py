@@ -15,7 +15,7 @@ from cabinet.forms import add_service_errors
 
 from . import selectors, services
 from .forms import CategoryForm, ImageForm, ImportForm, ProductForm, WarehouseForm
-from .models import Category, ProductImage, Warehouse
+from .models import Category, Product, ProductImage, Warehouse
 from .module import MODULE
 
 catalog_staff = role_required(*MODULE.manage_roles("products"))  # the roles of its entry in module.py
@@ -95,7 +95,7 @@ def product_edit(request, pk):
 @require_POST
 @catalog_staff
 def product_delete(request, pk):
-    product = _object_or_404(services.Product, pk)
+    product = _object_or_404(Product, pk)
     try:
         services.delete_product(product)
     except ValidationError as error:
