@@ -41,6 +41,8 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "verticals",
+    # the platform's Stripe webhook intake and event log live in the public schema
+    "billing",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -50,6 +52,8 @@ TENANT_APPS = [
     "cabinet.portal",
     "cabinet.api",
     "cabinet.notifications",
+    # each business's Stripe account, payments, webhook event log and call log
+    "billing",
     # modules (each declares itself in its module.py)
     "cabinet.modules.documents",
     "cabinet.modules.apikeys",
@@ -337,12 +341,27 @@ SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "10"))
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").replace("\\n", "\n")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:" + os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@kabinet.local"))
 PUSH_TIMEOUT = float(os.environ.get("PUSH_TIMEOUT", "10"))
-# Key of the business's stored gateway credentials (Fernet); empty: derived from SECRET_KEY.
-NOTIFICATIONS_ENCRYPTION_KEY = os.environ.get("NOTIFICATIONS_ENCRYPTION_KEY", "")
+# Key of the secrets businesses store with us (gateway and Stripe keys; Fernet, cabinet/encryption.py); empty:
+# derived from SECRET_KEY. NOTIFICATIONS_ENCRYPTION_KEY is its former name, still read.
+ENCRYPTION_KEY = os.environ.get("ENCRYPTION_KEY", "") or os.environ.get("NOTIFICATIONS_ENCRYPTION_KEY", "")
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
 # A delivery claimed longer ago than this (its worker died) is handed out again by the sweep.
 NOTIFICATIONS_STUCK_AFTER = float(os.environ.get("NOTIFICATIONS_STUCK_AFTER", "300"))
 NOTIFICATIONS_SWEEP_SECONDS = float(os.environ.get("NOTIFICATIONS_SWEEP_SECONDS", "30"))
+
+# --- Stripe (billing) ----------------------------------------------------------------------------------------
+# Where the Stripe API is: empty for the real one; `make run` and the tests point it at localstripe. The adapter
+# (billing/stripe_adapter.py) is the only code that reads it. Stripe.js comes from STRIPE_JS_URL (the real
+# js.stripe.com, or the one localstripe serves); the card page's CSP allows that host and nothing else.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "").rstrip("/")
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "") or (
+    f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_API_BASE else "https://js.stripe.com/v3/")
+STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "20"))
+# The platform's own account (tenant subscriptions): its secret key and its webhook signing secret.
+STRIPE_PLATFORM_SECRET_KEY = os.environ.get("STRIPE_PLATFORM_SECRET_KEY", "")
+STRIPE_PLATFORM_WEBHOOK_SECRET = os.environ.get("STRIPE_PLATFORM_WEBHOOK_SECRET", "")
+# A webhook older than this (by its signed timestamp) is refused, as Stripe's own libraries do.
+STRIPE_WEBHOOK_TOLERANCE = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", "300"))
 
 WAGTAIL_SITE_NAME = "Kabinet"
 # The admin would ask releases.wagtail.io for new versions from every editor's browser: a third-party call
