@@ -302,6 +302,32 @@ class EmbeddedRedis:
             stop_process(self.proc, "Redis")
 
 
+@dataclass
+class LocalStripe:
+    """localstripe (a stateful fake Stripe server from PyPI) on 127.0.0.1:port; it also serves a fake Stripe.js."""
+
+    port: int
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(self.port), "--from-scratch"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_until(self._ready, 30, "localstripe")
+
+    def _ready(self) -> bool:
+        if self.proc and self.proc.poll() is not None:
+            raise RuntimeError(f"localstripe exited with code {self.proc.returncode}")
+        return port_open(self.port)
+
+    def stop(self) -> None:
+        if self.proc:
+            stop_process(self.proc, "localstripe")
+
+
 @contextlib.contextmanager
 def embedded_services(data_dir: Path, *, persist: bool, pg_port: int | None = None,
                       redis_port: int | None = None) -> Iterator[dict[str, str]]:
@@ -331,6 +357,15 @@ def embedded_services(data_dir: Path, *, persist: bool, pg_port: int | None = No
                 redis.start()
             started.append(redis)
             env["REDIS_URL"] = redis.url
+        if "STRIPE_API_BASE" in os.environ:
+            env["STRIPE_API_BASE"] = os.environ["STRIPE_API_BASE"]
+            say("  Stripe: STRIPE_API_BASE from the environment")
+        else:
+            fake = LocalStripe(free_port(8420 if persist else None))
+            with step(f"localstripe (a fake Stripe) on port {fake.port}"):
+                fake.start()
+            started.append(fake)
+            env["STRIPE_API_BASE"] = fake.url
         yield env
     finally:
         for service in reversed(started):
@@ -364,6 +399,23 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
 
 
+def connect_demo_stripe(env: dict[str, str], http_port: int) -> None:
+    """Connects every business to localstripe through billing's own service (keys proved by a test call), and
+    registers each one's webhook there, so a newcomer can pay with 4242 4242 4242 4242 at once."""
+    import urllib.parse
+    import urllib.request
+
+    out = subprocess.run([sys.executable, str(ROOT / "manage.py"), "connect_test_stripe"], check=True, env=env,
+                         cwd=ROOT, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        slug, secret = line.split()
+        hook = f"http://localhost:{http_port}/billing/stripe/webhook/{slug}/"
+        body = urllib.parse.urlencode({"url": hook, "secret": secret}).encode()
+        urllib.request.urlopen(urllib.request.Request(f"{env['STRIPE_API_BASE']}/_config/webhooks/{slug}",
+                                                      data=body, method="POST"), timeout=10).close()
+        say(f"  Stripe (localstripe) connected for {slug}: pay with 4242 4242 4242 4242, any future date and CVC")
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(os.environ.get("KABINET_DATA_DIR", DEFAULT_DATA_DIR))
     (data_dir / "static").mkdir(parents=True, exist_ok=True)
@@ -389,6 +441,8 @@ def run(args: argparse.Namespace) -> int:
 
             ensure_keys(data_dir)  # once: Web Push subscriptions are bound to this key
         manage("setup_platform", "--demo", env=env)
+        if env.get("STRIPE_API_BASE", "").startswith("http://localhost:"):
+            connect_demo_stripe(env, http_port)
         workers = web_concurrency()
         say(f"  Starting the web server (HTTP and sockets, {workers} process{'es' if workers != 1 else ''}), "
             "a Celery worker and Celery beat…")
