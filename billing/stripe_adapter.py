@@ -119,8 +119,7 @@ def create_payment_intent(keys: StripeKeys, *, amount: Decimal, currency: str, m
                           idempotency_key: str, object_ref: str) -> dict[str, Any]:
     with _logged("payment_intents.create", object_ref=object_ref, idempotency_key=idempotency_key) as log:
         intent = _client(keys).v1.payment_intents.create(
-            params={"amount": to_minor(amount), "currency": currency.lower(), "metadata": metadata,
-                    "payment_method_types": ["card"]},
+            params={"amount": to_minor(amount), "currency": currency.lower(), "metadata": metadata},
             options={"idempotency_key": idempotency_key})
         log["stripe_id"] = intent.id
     return _plain(intent)

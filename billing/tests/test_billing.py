@@ -148,3 +148,13 @@ def test_no_purpose_no_payment(alpha, localstripe_url):
         with pytest.raises(ValidationError):
             services.start_card_payment(purpose="nobody.declares", object_ref="x", customer=customer,
                                         amount="10.00", currency="EUR", description="x", return_url="/")
+
+
+def test_a_purpose_whose_handler_does_not_import_is_refused_at_start():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from cabinet.registry import Module, PaymentPurpose, check_declarations
+
+    broken = Module(key="x", title="x", payment_purposes=(PaymentPurpose("x.pay", "x", "no.such.handler"),))
+    with pytest.raises(ImproperlyConfigured, match="payment purpose 'x.pay'"):
+        check_declarations(broken)

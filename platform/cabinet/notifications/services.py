@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cabinet import encryption as crypto
+
 from .models import (
     Attachment,
     Channel,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from cabinet import encryption as crypto
+
 from ..models import Delivery, NotificationSettings
 from . import Fail, Retry, answer_of
 
