@@ -442,7 +442,10 @@ def run(args: argparse.Namespace) -> int:
             ensure_keys(data_dir)  # once: Web Push subscriptions are bound to this key
         manage("setup_platform", "--demo", env=env)
         if env.get("STRIPE_API_BASE", "").startswith("http://localhost:"):
-            connect_demo_stripe(env, http_port)
+            try:
+                connect_demo_stripe(env, http_port)
+            except (OSError, subprocess.CalledProcessError, ValueError) as error:
+                say(f"  Stripe (localstripe) could not be connected for the demo businesses: {error}")
         workers = web_concurrency()
         say(f"  Starting the web server (HTTP and sockets, {workers} process{'es' if workers != 1 else ''}), "
             "a Celery worker and Celery beat…")
