@@ -158,3 +158,17 @@ def test_a_purpose_whose_handler_does_not_import_is_refused_at_start():
     broken = Module(key="x", title="x", payment_purposes=(PaymentPurpose("x.pay", "x", "no.such.handler"),))
     with pytest.raises(ImproperlyConfigured, match="payment purpose 'x.pay'"):
         check_declarations(broken)
+
+
+@pytest.mark.django_db
+def test_the_launcher_connects_every_business_to_the_test_stripe(alpha, beta, localstripe_url):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("connect_test_stripe", stdout=out)
+    lines = dict(line.split() for line in out.getvalue().splitlines())
+    for tenant in (alpha, beta):
+        with tenant_context(tenant):
+            assert selectors.business_keys().webhook_secret == lines[tenant.slug]
