@@ -1,9 +1,11 @@
 """The import boundaries of DESIGN.md as import-linter contracts, written from the module registry, so a new
 module is covered without editing anything here:
 
-- layers: the composition roots (URLs, ASGI/WSGI, launcher) over the platform apps (`tenants`, `realtime`,
-  `billing`) over the modules (`cabinet.modules.*`, `cms`) over the core apps (`accounts`, `portal`, `api`)
-  over the verticals' data over the kernel (every other module of `cabinet`); never upward;
+- layers: the composition roots (URLs, ASGI/WSGI, launcher) over the platform apps (`tenants`, `realtime`)
+  over the modules (`cabinet.modules.*`, `cms`) over `billing` (modules start payments; billing reaches a
+  module only through the handlers it declared in `Module.payment_purposes`, found in the registry) over the
+  core apps (`accounts`, `portal`, `api`, ...) over the verticals' data over the kernel (every other module of
+  `cabinet`); never upward;
 - a module imports another module only through its `services` or `selectors`, and only when its
   `module.py` lists that module in `depends_on`;
 - no module imports another's `models` (foreign keys name models by string), and no core app another core
@@ -24,7 +26,9 @@ COMPOSITION_ROOTS = ("cabinet.urls_tenant", "cabinet.urls_public", "cabinet.asgi
                      "cabinet.launcher", "cabinet.settings",
                      # what a web process runs before its first request (imported by cabinet.asgi only)
                      "cabinet.warmup")
-PLATFORM_APPS = ("tenants", "realtime", "billing")
+PLATFORM_APPS = ("tenants", "realtime")
+# Between the modules and the core apps: payments that modules start, over the core apps it uses itself.
+PAYMENT_APPS = ("billing",)
 CORE_APPS = ("cabinet.accounts", "cabinet.portal", "cabinet.api", "cabinet.notifications", "cabinet.ledger")
 # What one module may import of another it depends on.
 PUBLIC_PARTS = ("services", "selectors")
@@ -83,6 +87,7 @@ def contracts_config(modules: dict[str, tuple[str, Path, tuple[str, ...]]] | Non
         " : ".join(COMPOSITION_ROOTS),
         " : ".join(PLATFORM_APPS),
         " : ".join(sorted({package for package, _path, _deps in modules.values()})),
+        " : ".join(PAYMENT_APPS),
         " : ".join(present_core),
         "verticals",
         " : ".join(kernel_modules(cabinet_dir)),
@@ -91,7 +96,7 @@ def contracts_config(modules: dict[str, tuple[str, Path, tuple[str, ...]]] | Non
     sections = [
         "[importlinter]\nroot_packages =\n    " + "\n    ".join(ROOT_PACKAGES)
         + "\ninclude_external_packages = False\nexclude_type_checking_imports = True\n",
-        "[importlinter:contract:layers]\nname = Layers: composition roots > platform apps > modules > core apps > "
+        "[importlinter:contract:layers]\nname = Layers: composition roots > platform apps > modules > billing > core apps > "
         "verticals > kernel, never upward\ntype = layers\nlayers =\n    " + "\n    ".join(layers)
         + f"\nignore_imports =\n    {ignored}\nunmatched_ignore_imports_alerting = none\n",
     ]

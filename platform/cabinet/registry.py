@@ -190,6 +190,21 @@ class CustomerCardSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PaymentPurpose:
+    """What a module takes card payments for (a balance top-up). `billing` starts a payment under a purpose's
+    `key` and, once Stripe says so, calls the module's handlers, each once per payment: `succeeded` and
+    `refunded` are dotted paths of callable(*, payment: PaymentInfo) -> None (billing.services.PaymentInfo),
+    run inside the transaction that records the payment's new state. Keys are unique over all modules."""
+
+    key: str
+    label: Text
+    succeeded: str
+    refunded: str = ""
+    # Filled in by the registry: the module that declared it.
+    module: str = ""
+
+
 class UnknownModule(LookupError):
     """A module key nobody declared: asking whether it is on is a mistake, never a quiet False."""
 
@@ -227,6 +242,8 @@ class Module:
     timeline: str = ""
     # callable(request, customer) -> CustomerCardSection | None: the module's section of the customer card.
     customer_card: str = ""
+    # What the module takes card payments for, and its handlers (see PaymentPurpose).
+    payment_purposes: tuple[PaymentPurpose, ...] = ()
     order: int = 100
 
     @property
@@ -323,6 +340,10 @@ def check_declarations(module: Module) -> None:
         timeline_source(module.timeline, f"module {module.key!r}")
     if module.customer_card:
         _check_callable(module.customer_card, f"the customer card section of module {module.key!r}")
+    for purpose in module.payment_purposes:
+        for handler in (purpose.succeeded, purpose.refunded):
+            if handler:
+                _check_callable(handler, f"payment purpose {purpose.key!r} of module {module.key!r}")
 
 
 def timeline_source(path: str, owner: str) -> TimelineSource:
@@ -408,6 +429,26 @@ def timeline_sources() -> tuple[TimelineSource, ...]:
     if len(set(kinds)) != len(kinds):
         raise ImproperlyConfigured(f"A timeline kind is declared twice: {sorted(kinds)}")
     return tuple(found)
+
+
+@functools.cache
+def payment_purposes() -> dict[str, PaymentPurpose]:
+    """Every declared payment purpose by key, each with the module that declared it."""
+    found: dict[str, PaymentPurpose] = {}
+    for module in _collect().values():
+        for purpose in module.payment_purposes:
+            if purpose.key in found:
+                raise ImproperlyConfigured(f"Payment purpose {purpose.key!r} is declared twice")
+            found[purpose.key] = replace(purpose, module=module.key)
+    return found
+
+
+def require_payment_purpose(key: str) -> PaymentPurpose:
+    """The purpose declared as `key`; an unknown one raises LookupError (a payment nobody can settle)."""
+    try:
+        return payment_purposes()[key]
+    except KeyError:
+        raise LookupError(f"No module declares the payment purpose {key!r}") from None
 
 
 def module_for_namespace(namespace: str) -> Module | None:

@@ -6,6 +6,7 @@ from .portal import pwa
 
 urlpatterns = [
     path("", include("tenants.urls")),
+    path("", include("billing.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     # answers only when mail goes to the local mailbox and the request comes from this machine
     path("dev/mail/", include("cabinet.mailbox.urls")),

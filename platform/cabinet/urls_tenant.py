@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("cabinet.portal.urls")),
     path("", include("cabinet.accounts.urls")),
     path("", include("cabinet.notifications.urls")),
+    path("", include("billing.urls")),
     *mounts.portal,
     # Wagtail reverses its admin URLs without a namespace, so the admin cannot sit inside "news-manage";
     # cms.wagtail_urls wraps every admin view in the same module gate and role check instead.

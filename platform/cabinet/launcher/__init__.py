@@ -64,6 +64,23 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
 
 
+def connect_demo_stripe(env: dict[str, str], http_port: int) -> None:
+    """Connects every business to localstripe through billing's own service (keys proved by a test call), and
+    registers each one's webhook there, so a newcomer can pay with 4242 4242 4242 4242 at once."""
+    import urllib.parse
+    import urllib.request
+
+    out = subprocess.run([sys.executable, str(ROOT / "manage.py"), "connect_test_stripe"], check=True, env=env,
+                         cwd=ROOT, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        slug, secret = line.split()
+        hook = f"http://localhost:{http_port}/billing/stripe/webhook/{slug}/"
+        body = urllib.parse.urlencode({"url": hook, "secret": secret}).encode()
+        urllib.request.urlopen(urllib.request.Request(f"{env['STRIPE_API_BASE']}/_config/webhooks/{slug}",
+                                                      data=body, method="POST"), timeout=10).close()
+        say(f"  Stripe (localstripe) connected for {slug}: pay with 4242 4242 4242 4242, any future date and CVC")
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(os.environ.get("KABINET_DATA_DIR", DEFAULT_DATA_DIR))
     (data_dir / "static").mkdir(parents=True, exist_ok=True)
@@ -89,6 +106,11 @@ def run(args: argparse.Namespace) -> int:
 
             ensure_keys(data_dir)  # once: Web Push subscriptions are bound to this key
         manage("setup_platform", "--demo", env=env)
+        if env.get("STRIPE_API_BASE", "").startswith("http://localhost:"):
+            try:
+                connect_demo_stripe(env, http_port)
+            except (OSError, subprocess.CalledProcessError, ValueError) as error:
+                say(f"  Stripe (localstripe) could not be connected for the demo businesses: {error}")
         workers = web_concurrency()
         say(f"  Starting the web server (HTTP and sockets, {workers} process{'es' if workers != 1 else ''}), "
             "a Celery worker and Celery beat…")

@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -214,6 +215,32 @@ class EmbeddedRedis:
             stop_process(self.proc, "Redis")
 
 
+@dataclass
+class LocalStripe:
+    """localstripe (a stateful fake Stripe server from PyPI) on 127.0.0.1:port; it also serves a fake Stripe.js."""
+
+    port: int
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(self.port), "--from-scratch"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_until(self._ready, 30, "localstripe")
+
+    def _ready(self) -> bool:
+        if self.proc and self.proc.poll() is not None:
+            raise RuntimeError(f"localstripe exited with code {self.proc.returncode}")
+        return port_open(self.port)
+
+    def stop(self) -> None:
+        if self.proc:
+            stop_process(self.proc, "localstripe")
+
+
 @contextlib.contextmanager
 def embedded_services(data_dir: Path, *, persist: bool, pg_port: int | None = None,
                       redis_port: int | None = None) -> Iterator[dict[str, str]]:
@@ -243,6 +270,15 @@ def embedded_services(data_dir: Path, *, persist: bool, pg_port: int | None = No
                 redis.start()
             started.append(redis)
             env["REDIS_URL"] = redis.url
+        if "STRIPE_API_BASE" in os.environ:
+            env["STRIPE_API_BASE"] = os.environ["STRIPE_API_BASE"]
+            say("  Stripe: STRIPE_API_BASE from the environment")
+        else:
+            fake = LocalStripe(free_port(8420 if persist else None))
+            with step(f"localstripe (a fake Stripe) on port {fake.port}"):
+                fake.start()
+            started.append(fake)
+            env["STRIPE_API_BASE"] = fake.url
         yield env
     finally:
         for service in reversed(started):

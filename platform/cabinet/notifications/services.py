@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import crypto
+from cabinet import encryption as crypto
+
 from .models import (
     Attachment,
     Channel,

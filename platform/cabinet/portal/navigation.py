@@ -21,6 +21,7 @@ CORE_MANAGE_ENTRIES = (
     ManageEntry(_("Staff"), "portal:manage-staff", roles=("owner",), icon="badge", group="settings"),
     ManageEntry(_("Delivery log"), "notifications:manage-log", roles=("owner", "manager"), icon="bell",
                 group="settings"),
+    ManageEntry(_("Card payments"), "billing:manage-stripe", roles=("owner",), icon="key", group="settings"),
 )
 
 CORE_MANAGE_CARDS = (

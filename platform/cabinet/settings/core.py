@@ -33,6 +33,8 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "verticals",
+    # the platform's Stripe webhook intake and event log live in the public schema
+    "billing",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -43,6 +45,8 @@ TENANT_APPS = [
     "cabinet.api",
     "cabinet.notifications",
     "cabinet.ledger",
+    # each business's Stripe account, payments, webhook event log and call log
+    "billing",
     # modules (each declares itself in its module.py)
     "cabinet.modules.documents",
     "cabinet.modules.apikeys",

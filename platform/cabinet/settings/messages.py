@@ -35,8 +35,9 @@ SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "10"))
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").replace("\\n", "\n")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:" + os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@kabinet.local"))
 PUSH_TIMEOUT = float(os.environ.get("PUSH_TIMEOUT", "10"))
-# Key of the business's stored gateway credentials (Fernet); empty: derived from SECRET_KEY.
-NOTIFICATIONS_ENCRYPTION_KEY = os.environ.get("NOTIFICATIONS_ENCRYPTION_KEY", "")
+# Key of the secrets businesses store with us (gateway and Stripe keys; Fernet, cabinet/encryption.py); empty:
+# derived from SECRET_KEY. NOTIFICATIONS_ENCRYPTION_KEY is its former name, still read.
+ENCRYPTION_KEY = os.environ.get("ENCRYPTION_KEY", "") or os.environ.get("NOTIFICATIONS_ENCRYPTION_KEY", "")
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
 # A delivery claimed longer ago than this (its worker died) is handed out again by the sweep.
 NOTIFICATIONS_STUCK_AFTER = float(os.environ.get("NOTIFICATIONS_STUCK_AFTER", "300"))

@@ -9,7 +9,8 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .. import crypto
+from cabinet import encryption as crypto
+
 from ..models import Delivery, NotificationSettings
 from . import Batch, Fail, Retry, answer_of, http_session
 

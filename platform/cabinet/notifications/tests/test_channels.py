@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django_tenants.utils import tenant_context
 
-from cabinet.notifications import crypto, delivery, services
+from cabinet import encryption as crypto
+from cabinet.notifications import delivery, services
 from cabinet.notifications.models import Delivery, DeliveryAttempt, NotificationSettings, PushSubscription
 from tests.helpers import make_user, user
 

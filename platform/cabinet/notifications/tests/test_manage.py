@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from cabinet.notifications import crypto, delivery, services
+from cabinet import encryption as crypto
+from cabinet.notifications import delivery, services
 from cabinet.notifications.models import Delivery, NotificationSettings
 from tests.helpers import make_user, sign_in, user
 

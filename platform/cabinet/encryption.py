@@ -1,5 +1,6 @@
-"""Secrets a business stores with us (its SMS gateway's API key), encrypted at rest with Fernet. The key is
-NOTIFICATIONS_ENCRYPTION_KEY, or one derived from SECRET_KEY when that is unset."""
+"""Secrets a business stores with us (its SMS gateway's API key, its Stripe keys), encrypted at rest with
+Fernet. The key is ENCRYPTION_KEY (formerly NOTIFICATIONS_ENCRYPTION_KEY, still read), or one derived from
+SECRET_KEY when neither is set (the derivation is unchanged, so what was stored before stays readable)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.conf import settings
 
 
 def _fernet() -> Fernet:
-    configured = settings.NOTIFICATIONS_ENCRYPTION_KEY
+    configured = settings.ENCRYPTION_KEY
     if configured:
         return Fernet(configured.encode())
     digest = hashlib.sha256(b"kabinet-notifications:" + settings.SECRET_KEY.encode()).digest()
