@@ -45,6 +45,7 @@ TENANT_APPS = [
     "cabinet.ledger",
     # modules (each declares itself in its module.py)
     "cabinet.modules.documents",
+    "cabinet.modules.wallet",
     "cabinet.modules.apikeys",
     "cabinet.modules.catalog",
     "cabinet.modules.orders",
