@@ -27,12 +27,12 @@ def adjust_balance(*, customer, amount: Decimal, currency: str, note: str, actor
         raise ValidationError({"note": _("The reason is at most %(count)s characters.") % {"count": MAX_NOTE}})
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount == 0:
         raise ValidationError({"amount": _("Enter an amount other than zero.")}, code="invalid")
-    try:
-        account = ledger.customer_account(customer=customer, kind=Kind.MONEY, currency=currency)
-        business = ledger.business_account(name=ADJUSTMENTS, kind=Kind.MONEY, currency=currency)
-    except ValueError as error:
-        raise ValidationError({"currency": _("This currency is not supported.")}, code="invalid") from error
-    with transaction.atomic():
+    with transaction.atomic():  # a refusal leaves no account made on the way either
+        try:
+            account = ledger.customer_account(customer=customer, kind=Kind.MONEY, currency=currency)
+            business = ledger.business_account(name=ADJUSTMENTS, kind=Kind.MONEY, currency=currency)
+        except ValueError as error:
+            raise ValidationError({"currency": _("This currency is not supported.")}, code="invalid") from error
         try:
             record = ledger.post_transaction(lines=[(business, -amount), (account, amount)], reason="adjustment",
                                              params={"note": note}, actor=actor)
@@ -60,8 +60,9 @@ def _notify(*, customer, record: Transaction, account: Account, amount: Decimal,
 
 def set_credit_limit(*, customer, currency: str, limit: Decimal, actor) -> Account:
     """How far below zero the customer's money account in `currency` may go (ValidationError when refused)."""
-    try:
-        account = ledger.customer_account(customer=customer, kind=Kind.MONEY, currency=currency)
-    except ValueError as error:
-        raise ValidationError({"currency": _("This currency is not supported.")}, code="invalid") from error
-    return ledger.set_credit_limit(account=account, limit=limit, actor=actor)
+    with transaction.atomic():
+        try:
+            account = ledger.customer_account(customer=customer, kind=Kind.MONEY, currency=currency)
+        except ValueError as error:
+            raise ValidationError({"currency": _("This currency is not supported.")}, code="invalid") from error
+        return ledger.set_credit_limit(account=account, limit=limit, actor=actor)
