@@ -231,9 +231,8 @@ def test_the_dashboard_card_and_the_switched_off_module(alpha, alpha_client):
 
 
 def test_demo_content_posts_balanced_moves(alpha):
-    from verticals.registry import get_vertical
-
     from cabinet.modules.wallet.demo import seed_demo_content
+    from verticals.registry import get_vertical
 
     vertical = get_vertical("wholesale")
     for _name, email in vertical.demo_customers:
