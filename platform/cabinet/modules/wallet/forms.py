@@ -17,8 +17,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class FilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices])
-    since = forms.DateField(label=_("From"), required=False, widget=DATE)
-    until = forms.DateField(label=_("To"), required=False, widget=DATE)
+    since = forms.DateField(label=_("First day"), required=False, widget=DATE)
+    until = forms.DateField(label=_("Last day"), required=False, widget=DATE)
 
     def clean(self):
         data = super().clean()
@@ -33,8 +33,8 @@ def _month_start() -> datetime.date:
 
 class StatementForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
-    since = forms.DateField(label=_("From"), widget=DATE)
-    until = forms.DateField(label=_("To"), widget=DATE)
+    since = forms.DateField(label=_("First day"), widget=DATE)
+    until = forms.DateField(label=_("Last day"), widget=DATE)
 
     def clean(self):
         data = super().clean()
