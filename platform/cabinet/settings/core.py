@@ -49,6 +49,7 @@ TENANT_APPS = [
     "billing",
     # modules (each declares itself in its module.py)
     "cabinet.modules.documents",
+    "cabinet.modules.wallet",
     "cabinet.modules.apikeys",
     "cabinet.modules.catalog",
     "cabinet.modules.orders",

@@ -3,8 +3,6 @@ print). Rendered once, when the invoice is issued, in the customer's language; t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.db import connection
 from django.utils import formats, timezone, translation
@@ -14,13 +12,11 @@ from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace
 
 from cabinet.money import format_money
+from cabinet.pdf import FONT, GREY, DocumentPDF
 from cabinet.portal.selectors import portal_state
 
 from .models import Invoice, Order, OrderLine
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVu"
-GREY = (110, 110, 110)
 # Widths in mm of the line table's columns on A4 with 15 mm margins (180 mm in all).
 COLUMNS = (("", 8), ("name", 58), ("sku", 24), ("quantity", 14), ("unit_price", 26), ("discount", 24),
            ("total", 26))
@@ -48,21 +44,7 @@ def business_details() -> dict:
             "working_hours": branding.get("working_hours", "")}
 
 
-class _InvoicePDF(FPDF):
-    def __init__(self, footer_text: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.footer_text = footer_text
-        self.set_margins(15, 15, 15)
-        self.set_auto_page_break(auto=True, margin=18)
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, size=8)
-        self.set_text_color(*GREY)
-        page = _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
-        self.cell(0, 5, f"{self.footer_text} · {page}", align="C")
+_InvoicePDF = DocumentPDF  # the platform's PDF base (cabinet.pdf): fonts, margins, footer
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:

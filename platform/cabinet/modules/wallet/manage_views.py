@@ -1,0 +1,89 @@
+"""The manage area of the wallet: find a customer, see their balance and entries, adjust it, set the limit."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cabinet.accounts.permissions import role_required
+from cabinet.forms import add_service_errors
+
+from . import selectors, services
+from .forms import AdjustForm, CreditLimitForm, FindForm
+from .module import MODULE
+from .views import entries_page
+
+manage_roles = role_required(*MODULE.manage_roles("find"))
+
+
+def _customer(customer_id):
+    User = get_user_model()
+    return get_object_or_404(User, pk=customer_id, role=User.Role.CUSTOMER)
+
+
+def _page(request, customer, *, adjust=None, limit=None, status=200):
+    filters, page, lines = entries_page(request, customer)
+    currencies = selectors.currencies(customer=customer) or ["RUB"]
+    return render(request, "wallet/manage_customer.html", {
+        "customer": customer, "balances": selectors.balances(customer=customer), "filters": filters,
+        "page": page, "lines": lines,
+        "adjust_form": adjust or AdjustForm(initial={"currency": currencies[0]}),
+        "limit_form": limit or CreditLimitForm(initial={"currency": currencies[0], "limit": Decimal("0")})},
+        status=status)
+
+
+@require_http_methods(["GET"])
+@manage_roles
+def find(request):
+    form = FindForm(request.GET or None)
+    if form.is_valid():
+        return redirect("wallet-manage:customer", form.cleaned_data["q"].pk)
+    return render(request, "wallet/manage_find.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+@manage_roles
+def customer(request, customer_id):
+    return _page(request, _customer(customer_id))
+
+
+@require_http_methods(["POST"])
+@manage_roles
+def adjust(request, customer_id):
+    person = _customer(customer_id)
+    form = AdjustForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.adjust_balance(customer=person, amount=data["amount"], currency=data["currency"],
+                                    note=data["note"], actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The balance of %(customer)s is adjusted.") % {
+                "customer": person.display_name})
+            return redirect("wallet-manage:customer", person.pk)
+    return _page(request, person, adjust=form, status=400)
+
+
+@require_http_methods(["POST"])
+@manage_roles
+def credit_limit(request, customer_id):
+    person = _customer(customer_id)
+    form = CreditLimitForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_credit_limit(customer=person, currency=data["currency"], limit=data["limit"],
+                                      actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The credit limit of %(customer)s is set.") % {
+                "customer": person.display_name})
+            return redirect("wallet-manage:customer", person.pk)
+    return _page(request, person, limit=form, status=400)

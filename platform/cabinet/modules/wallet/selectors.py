@@ -1,0 +1,86 @@
+"""Reads of the wallet: a customer's balances and entries (filtered, each explained in the reader's language)
+and a period's statement, all through the ledger's selectors."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cabinet.ledger import selectors as ledger
+from cabinet.ledger.models import Account, Entry, Kind
+
+
+@dataclass(frozen=True)
+class Line:
+    entry: Entry
+    text: str  # "+500,00 ₽: top-up by card", in the active language
+    amount: str
+    balance_after: str
+
+
+def balances(*, customer) -> list[dict]:
+    """Each account of the customer as {"account", "kind", "label", "balance", "credit_limit"} (formatted)."""
+    found = []
+    for account in ledger.balances(customer=customer):
+        found.append({"account": account, "kind": account.kind, "label": account.get_kind_display(),
+                      "currency": account.currency,
+                      "balance": ledger.format_amount(account.balance, account, signed=False),
+                      "credit_limit": (ledger.format_amount(account.credit_limit, account, signed=False)
+                                       if account.credit_limit else "")})
+    return found
+
+
+def money_balance(*, customer) -> str:
+    """The first money balance formatted ("1 200,00 ₽"), or "" when the customer has none."""
+    account = Account.objects.filter(owner=customer, kind=Kind.MONEY).order_by("currency").first()
+    return ledger.format_amount(account.balance, account, signed=False) if account else ""
+
+
+def currencies(*, customer) -> list[str]:
+    return sorted(set(Account.objects.filter(owner=customer, kind=Kind.MONEY).values_list("currency", flat=True)))
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def entries(*, customer, kind: str = "", since: datetime.date | None = None,
+            until: datetime.date | None = None) -> QuerySet[Entry]:
+    """The customer's entries newest first; `until` is inclusive (the whole day)."""
+    return ledger.transactions(customer=customer, kind=kind or None,
+                               since=day_start(since) if since else None,
+                               until=day_start(until + datetime.timedelta(days=1)) if until else None)
+
+
+def explain(items) -> list[Line]:
+    return [Line(entry=e, text=ledger.describe(e), amount=ledger.format_amount(e.amount, e.account),
+                 balance_after=ledger.format_amount(e.balance_after, e.account, signed=False)) for e in items]
+
+
+@dataclass(frozen=True)
+class StatementView:
+    statement: ledger.Statement
+    lines: list[Line]
+    opening: str
+    closing: str
+    credited: str
+    debited: str
+    first_day: datetime.date
+    last_day: datetime.date
+
+
+def statement(*, customer, currency: str, first_day: datetime.date, last_day: datetime.date) -> StatementView:
+    """The reconciliation statement of the customer's money in `currency` for the days first..last inclusive."""
+    found = ledger.statement(customer=customer, currency=currency, since=day_start(first_day),
+                             until=day_start(last_day + datetime.timedelta(days=1)))
+    account = Account(kind=Kind.MONEY, currency=currency)
+
+    def money(value: Decimal) -> str:
+        return ledger.format_amount(value, account, signed=False)
+
+    return StatementView(found, explain(found.entries), money(found.opening), money(found.closing),
+                         money(found.credited), money(found.debited), first_day, last_day)
