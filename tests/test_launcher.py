@@ -67,8 +67,10 @@ def test_embedded_postgres_keeps_data_between_runs(pg_dir, monkeypatch):
 def test_existing_urls_are_used_as_they_are(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example:5432/x")
     monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/0")
+    monkeypatch.setenv("STRIPE_API_BASE", "https://stripe.example")
     with embedded_services(tmp_path, persist=False) as env:
-        assert env == {"DATABASE_URL": "postgres://u@db.example:5432/x", "REDIS_URL": "redis://cache.example:6379/0"}
+        assert env == {"DATABASE_URL": "postgres://u@db.example:5432/x", "REDIS_URL": "redis://cache.example:6379/0",
+                       "STRIPE_API_BASE": "https://stripe.example"}
     assert list(tmp_path.iterdir()) == []
 
 

@@ -147,7 +147,8 @@ class TimelineEntry:
 
     `key` is unique across the timeline ("support.reply:12") and settles the order of entries made at the same
     instant; `url` is where the customer opens the object, `manage_url` where staff do. A `staff_only` entry
-    (a staff note) is given only to staff."""
+    (a staff note) is given only to staff. `language` is set when the title is in a language of its own (a
+    message as it was sent, in the recipient's language then), so the page marks it with `lang`."""
 
     at: datetime
     kind: str
@@ -157,6 +158,7 @@ class TimelineEntry:
     url: str = ""
     manage_url: str = ""
     staff_only: bool = False
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def entries(*, customer, kinds, since, until, limit, staff) -> list[TimelineEntr
         # A message that carried a secret link (a password reset) keeps it off the timeline.
         url = row.url if row.in_portal and row.url.startswith("/") else ""
         found.append(TimelineEntry(at=row.created_at, kind="message", key=f"notifications.message:{row.pk:012d}",
-                                   title=row.subject, detail=detail, url=url))
+                                   title=row.subject, detail=detail, url=url, language=row.language))
     return found
 
 
