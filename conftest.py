@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from tenants import services
@@ -42,7 +43,9 @@ def _public_schema_between_tests():
     clear_routing_cache()
     _forget_portal_states()
     connection.set_schema_to_public()
+    translation.deactivate()  # a language a request or a rendering left active never reaches the next test
     yield
+    translation.deactivate()
     connection.set_schema_to_public()
     clear_routing_cache()
 

@@ -104,6 +104,8 @@ def test_pages_that_matter_show_no_policy_violation(browser, live_daphne, csp_te
     page.select_option("#language", "uk")
     page.wait_for_url("**/signup/")
     page.wait_for_load_state("networkidle")
+    # the same address answers again, so wait for the page in the chosen language rather than for the URL
+    page.wait_for_function("document.documentElement.lang === 'uk'", timeout=10_000)
     assert page.locator("html").get_attribute("lang") == "uk"
     open_menu(page)
     page.select_option("#language", "en")
