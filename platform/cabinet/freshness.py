@@ -139,12 +139,15 @@ def cached_many(items: Sequence[tuple[str, Hashable, Callable[[], Any]]]) -> lis
         return []
     entries = cache.get_many([key for key, _kind, _compute in items])
     wanted: set[str] = set()
+    # What each kind was known to read, taken once: other threads may learn more tables meanwhile, and only
+    # the versions of these were read.
+    known_by_kind = {kind: _known_tables.get(kind) for _key, kind, _compute in items}
     for key, kind, _compute in items:
         entry = entries.get(key)
         if entry is not None:
             wanted.update(entry["versions"])
         else:
-            wanted.update(_known_tables.get(kind, ()))
+            wanted.update(known_by_kind[kind] or ())
     versions = _current_versions(wanted)
     values, to_store = [], {}
     for key, kind, compute in items:
@@ -152,14 +155,14 @@ def cached_many(items: Sequence[tuple[str, Hashable, Callable[[], Any]]]) -> lis
         if entry is not None and all(versions.get(t) == v for t, v in entry["versions"].items()):
             values.append(entry["value"])
             continue
-        known = _known_tables.get(kind)
+        known = known_by_kind[kind]
         snapshot = {table: versions[table] for table in known} if known is not None else None
         recorder = _ReadRecorder()
         with connection.execute_wrapper(recorder):
             value = compute()
         values.append(value)
         with _lock:
-            _known_tables[kind] = frozenset(recorder.tables | (known or frozenset()))
+            _known_tables[kind] = frozenset(recorder.tables | _known_tables.get(kind, frozenset()))
         if snapshot is not None and recorder.tables <= known and not (
                 recorder.tables & _transaction_writes(connections[DEFAULT_DB_ALIAS])):
             to_store[key] = {"versions": snapshot, "value": value}

@@ -2,6 +2,8 @@
 repeat and recurring orders, invoices, discount rules. Everything other code calls is named here, so callers
 write `services.checkout(...)` whatever file it lives in."""
 
+from ..signals import EVENTS as ORDER_EVENTS
+from ..signals import order_event, send_order_event
 from .cart import add_to_cart, change_quantity, fit_to_available, get_cart, quantity_from, remove_from_cart
 from .checkout import checkout, clean_receiving, erase_personal_data, lines_need_delivery, place_order
 from .discounts import delete_discount_rule, engine_rule_errors, save_discount_rule, set_discount_rule_active
@@ -34,12 +36,12 @@ from .statuses import (
 )
 
 __all__ = [
-    "BULK_LIMIT", "EVENT_INVOICE", "EVENT_RECURRING", "Change", "PricedCartLines", "StatusChangeResult",
+    "BULK_LIMIT", "EVENT_INVOICE", "ORDER_EVENTS", "EVENT_RECURRING", "Change", "PricedCartLines", "StatusChangeResult",
     "active_rules", "add_to_cart", "bulk_change_status", "cancel", "change_quantity", "change_status", "checkout",
     "clean_receiving", "clean_tracking", "create_recurring", "delete_discount_rule", "engine_rule_errors",
     "erase_personal_data", "first_run_date", "fit_to_available", "get_cart", "is_first_order", "issue_invoice",
-    "lines_from_items", "lines_need_delivery", "local_today", "next_run_date", "pause_recurring",
+    "lines_from_items", "lines_need_delivery", "local_today", "next_run_date", "order_event", "pause_recurring",
     "place_due_recurring", "place_order", "place_recurring", "price_for", "price_lines", "quantity_from",
-    "remove_from_cart", "repeat_order", "resume_recurring", "save_discount_rule", "send_invoice_email",
+    "remove_from_cart", "repeat_order", "send_order_event", "resume_recurring", "save_discount_rule", "send_invoice_email",
     "send_recurring_result", "set_discount_rule_active", "stop_recurring", "take_number", "update_recurring",
 ]

@@ -14,6 +14,7 @@ from cabinet.modules.orders import pricing
 
 from .. import flows
 from ..models import Cart, CartLine, Order, OrderCounter, OrderLine, OrderStatusChange, RecurringOrder
+from ..signals import PLACED, send_order_event
 from .prices import price_lines
 from .sequences import take_number
 
@@ -129,6 +130,7 @@ def _place(customer, lines: list[CartLine], fields: dict[str, Any], placed_via: 
     order.cart_discounts = cart_level
     order.save(update_fields=["sequence_number", "cart_discounts"])
     OrderStatusChange.objects.create(order=order, status=Order.Status.NEW, by=customer, at=order.created_at)
+    send_order_event(order, PLACED)
     return order
 
 

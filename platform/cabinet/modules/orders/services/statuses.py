@@ -16,6 +16,7 @@ from cabinet.modules.catalog import services as catalog_services
 
 from .. import flows
 from ..models import Order, OrderStatusChange
+from ..signals import CANCELLED, STATUS, send_order_event
 from .invoices import issue_invoice
 
 TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ./-]{2,63}")
@@ -123,6 +124,7 @@ def _record(order: Order, status: str, by) -> None:
     order.status = status
     order.save(update_fields=["status"])
     OrderStatusChange.objects.create(order=order, status=status, by=by, at=now)
+    send_order_event(order, CANCELLED if status == Order.Status.CANCELLED else STATUS)
 
 
 # --- Staff -------------------------------------------------------------------------------------------------
