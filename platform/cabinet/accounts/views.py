@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
+from cabinet import events
 from cabinet.forms import add_service_errors
 from cabinet.http import post_only
 from cabinet.tenancy import site_url
@@ -157,6 +158,7 @@ def register(request):
             add_service_errors(form, error)
         else:
             login(request, user, backend=BACKEND)
+            events.announce(user, events.SIGNED_UP, request=request)
             if user.email and services.send_email_verification(
                     user, _site_url(request), ip=client_ip(request)) == services.SENT:
                 messages.success(request, _("Welcome! We sent a confirmation link to %(email)s.") % {"email": user.email})

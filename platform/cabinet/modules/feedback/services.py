@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from cabinet import events
+
 from .models import Rating
 
 COMMENT_MAX = 2000
@@ -32,9 +34,12 @@ def rate_request(support_request, *, customer, score, comment: str = "") -> Rati
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return Rating.objects.create(request=support_request, customer=customer, score=score, comment=comment)
+            rating = Rating.objects.create(request=support_request, customer=customer, score=score,
+                                           comment=comment)
     except IntegrityError as race:  # the same request rated twice at once
         raise ValidationError({"__all__": [_("You have already rated this request.")]}) from race
+    events.announce(customer, events.RATED, rating=rating)
+    return rating
 
 
 def erase_personal_data(user) -> None:
