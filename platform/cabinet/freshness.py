@@ -116,42 +116,38 @@ class _ReadRecorder:
         return execute(sql, params, many, context)
 
 
-def _current_versions(tables: set[str]) -> dict[str, str]:
-    """The version of each table, one being set for a table that has none (the first to set it wins)."""
-    if not tables:
-        return {}
-    keys = _version_keys(sorted(tables))
-    found = cache.get_many(keys)
-    for key in keys:
+def _set_missing_versions(found: dict[str, str], tables: set[str]) -> None:
+    """Sets a version for each table of `tables` that has none in `found` (the first to set it wins)."""
+    for key in _version_keys(sorted(tables)):
         if key not in found:
             token = secrets.token_hex(8)
             if not cache.add(key, token, timeout=None):
                 token = cache.get(key) or token
             found[key] = token
-    return {key[len(VERSION_PREFIX):]: value for key, value in found.items()}
 
 
 def cached_many(items: Sequence[tuple[str, Hashable, Callable[[], Any]]]) -> list[Any]:
     """The values of `items` ((cache key, kind, compute) each), from the cache where still true, else
     computed (and stored when that is safe). `kind` names what computes it (e.g. ("card", "orders")): the
-    tables it reads are learnt per kind. Two cache round trips when everything is cached."""
+    tables it reads are learnt per kind. One cache round trip when everything is cached: an entry is only
+    stored with versions of tables its kind was known to read, so those versions are fetched with it."""
     if not items:
         return []
-    entries = cache.get_many([key for key, _kind, _compute in items])
-    wanted: set[str] = set()
     # What each kind was known to read, taken once: other threads may learn more tables meanwhile, and only
-    # the versions of these were read.
+    # the versions of these are read.
     known_by_kind = {kind: _known_tables.get(kind) for _key, kind, _compute in items}
-    for key, kind, _compute in items:
-        entry = entries.get(key)
-        if entry is not None:
-            wanted.update(entry["versions"])
-        else:
-            wanted.update(known_by_kind[kind] or ())
-    versions = _current_versions(wanted)
+    wanted: set[str] = set().union(*(known or () for known in known_by_kind.values()))
+    version_keys = _version_keys(sorted(wanted))
+    found = cache.get_many([key for key, _kind, _compute in items] + version_keys)
+    entries = {key: found.get(key) for key, _kind, _compute in items}
+    versions_found = {key: found[key] for key in version_keys if key in found}
+    missing_versions = wanted.difference(key[len(VERSION_PREFIX):] for key in versions_found)
+    if missing_versions:
+        _set_missing_versions(versions_found, missing_versions)
+    versions = {key[len(VERSION_PREFIX):]: value for key, value in versions_found.items()}
     values, to_store = [], {}
     for key, kind, compute in items:
-        entry = entries.get(key)
+        entry = entries[key]
         if entry is not None and all(versions.get(t) == v for t, v in entry["versions"].items()):
             values.append(entry["value"])
             continue

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from cabinet import freshness
+
 from .models import Delivery, DeliveryAttempt, Notification
 
 PAGE_SIZE = 50
@@ -21,9 +23,11 @@ def locked_events() -> frozenset[str]:
 
 
 def unread_count(user) -> int:
+    """The bell's number: cached until a notification is written or read (`cabinet.freshness`)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, in_portal=True, read_at__isnull=True).count()
+    return freshness.cached(f"bell:{user.pk}", "notifications-unread", lambda: Notification.objects.filter(
+        recipient=user, in_portal=True, read_at__isnull=True).count())
 
 
 def notifications_of(user, *, limit: int = PAGE_SIZE) -> list[Notification]:
