@@ -159,7 +159,7 @@ def cached_many(items: Sequence[tuple[str, Hashable, Callable[[], Any]]]) -> lis
         values.append(value)
         with _lock:
             _known_tables[kind] = frozenset(recorder.tables | _known_tables.get(kind, frozenset()))
-        if snapshot is not None and recorder.tables <= known and not (
+        if snapshot is not None and known is not None and recorder.tables <= known and not (
                 recorder.tables & _transaction_writes(connections[DEFAULT_DB_ALIAS])):
             to_store[key] = {"versions": snapshot, "value": value}
     if to_store:
