@@ -57,6 +57,9 @@ class Module:
     settings: tuple[ModuleSetting, ...] = ()
     # (event key, label) pairs a customer can choose channels for in "My settings".
     notification_events: tuple[tuple[str, Text], ...] = ()
+    # (event key, label) pairs that tell a member of staff about their own work (a request given to them);
+    # staff choose channels for them in "My settings", customers never see them.
+    staff_notification_events: tuple[tuple[str, Text], ...] = ()
     # callable(user) -> dict: the customer's data this module holds, for "Export my data".
     personal_data: str = ""
     # callable(user) -> None: anonymises that data when the customer deletes the account, keeping the

@@ -96,12 +96,16 @@ def phone_taken(phone: str, exclude_user: User | None = None) -> bool:
     return users.exists()
 
 
-def notification_events(enabled_modules: frozenset[str] | None = None) -> list[tuple[str, str | Promise]]:
-    """(event key, label) of the account and of every module (only the enabled ones if given)."""
+def notification_events(enabled_modules: frozenset[str] | None = None, *,
+                        staff: bool = True) -> list[tuple[str, str | Promise]]:
+    """(event key, label) of the account and of every module (only the enabled ones if given); the events that
+    tell staff about their own work too unless `staff` is False (a customer's choices)."""
     events = list(CORE_NOTIFICATION_EVENTS)
     for module in registry.modules().values():
         if enabled_modules is None or module.key in enabled_modules:
             events += list(module.notification_events)
+            if staff:
+                events += list(module.staff_notification_events)
     return events
 
 
@@ -128,7 +132,7 @@ def notification_grid(user, enabled_modules: frozenset[str] | None = None) -> li
         PreferenceRow(event=key, label=label, locked=key in locked,
                       channels={ch: key in locked or saved.get((key, ch), CHANNEL_DEFAULTS[ch])
                                 for ch, _label in CHANNELS})
-        for key, label in notification_events(enabled_modules)
+        for key, label in notification_events(enabled_modules, staff=user.role != user.Role.CUSTOMER)
     ]
 
 
