@@ -62,6 +62,10 @@ class Module:
     staff_notification_events: tuple[tuple[str, Text], ...] = ()
     # callable(user) -> dict: the customer's data this module holds, for "Export my data".
     personal_data: str = ""
+    # callable(user) -> iterable of (name, FieldFile): the files the module keeps of the customer (their
+    # attachments, their documents), put into "Export my data" as files/<module key>/<name>. Only the
+    # customer's own: the callable selects by the user it is given, nothing else.
+    personal_files: str = ""
     # callable(user) -> None: anonymises that data when the customer deletes the account, keeping the
     # business's records (orders, requests) consistent.
     erase_personal_data: str = ""
@@ -174,6 +178,8 @@ def check_declarations(module: Module) -> None:
         timeline_source(module.timeline, f"module {module.key!r}")
     if module.customer_card:
         _check_callable(module.customer_card, f"the customer card section of module {module.key!r}")
+    if module.personal_files:
+        _check_callable(module.personal_files, f"the personal files of module {module.key!r}")
     for purpose in module.payment_purposes:
         for handler in (purpose.succeeded, purpose.refunded):
             if handler:

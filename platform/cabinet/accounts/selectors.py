@@ -191,6 +191,16 @@ def personal_data(user: User) -> dict[str, Any]:
     return data
 
 
+def personal_files(user: User) -> list[tuple[str, Any]]:
+    """(name in the export, file) of every file the modules keep of `user`: files/<module key>/<name>."""
+    found = []
+    for key, module in registry.modules().items():
+        if module.personal_files:
+            for name, stored in import_string(module.personal_files)(user):
+                found.append((f"files/{key}/{name}", stored))
+    return found
+
+
 def _sign_ins(user: User) -> list[dict[str, Any]]:
     """The account's last sign-ins with a password, failed ones included (time, address, browser)."""
     return [{"at": _iso(a.at), "ip_address": a.ip_address, "user_agent": a.user_agent, "succeeded": a.succeeded}

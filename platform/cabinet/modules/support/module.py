@@ -56,6 +56,7 @@ MODULE = Module(
         ("support.customer_reply", _("A customer answered a request given to me")),
     ),
     personal_data="cabinet.modules.support.selectors.personal_data",
+    personal_files="cabinet.modules.support.selectors.personal_files",
     erase_personal_data="cabinet.modules.support.services.erase_personal_data",
     demo_content="cabinet.modules.support.demo.seed_demo_content",
     timeline="cabinet.modules.support.timeline.SOURCE", customer_card="cabinet.modules.support.customer_card.section",
