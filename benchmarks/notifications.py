@@ -30,6 +30,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# This folder holds http.py (the serving benchmark), which would shadow the standard library's http package
+# that the fake providers' servers import; the script's own folder is not needed on the path.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 for _path in (ROOT, ROOT / "platform"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))

@@ -57,8 +57,15 @@ class Module:
     settings: tuple[ModuleSetting, ...] = ()
     # (event key, label) pairs a customer can choose channels for in "My settings".
     notification_events: tuple[tuple[str, Text], ...] = ()
+    # (event key, label) pairs that tell a member of staff about their own work (a request given to them);
+    # staff choose channels for them in "My settings", customers never see them.
+    staff_notification_events: tuple[tuple[str, Text], ...] = ()
     # callable(user) -> dict: the customer's data this module holds, for "Export my data".
     personal_data: str = ""
+    # callable(user) -> iterable of (name, FieldFile): the files the module keeps of the customer (their
+    # attachments, their documents), put into "Export my data" as files/<module key>/<name>. Only the
+    # customer's own: the callable selects by the user it is given, nothing else.
+    personal_files: str = ""
     # callable(user) -> None: anonymises that data when the customer deletes the account, keeping the
     # business's records (orders, requests) consistent.
     erase_personal_data: str = ""
@@ -171,6 +178,8 @@ def check_declarations(module: Module) -> None:
         timeline_source(module.timeline, f"module {module.key!r}")
     if module.customer_card:
         _check_callable(module.customer_card, f"the customer card section of module {module.key!r}")
+    if module.personal_files:
+        _check_callable(module.personal_files, f"the personal files of module {module.key!r}")
     for purpose in module.payment_purposes:
         for handler in (purpose.succeeded, purpose.refunded):
             if handler:

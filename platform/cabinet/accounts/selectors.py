@@ -96,12 +96,16 @@ def phone_taken(phone: str, exclude_user: User | None = None) -> bool:
     return users.exists()
 
 
-def notification_events(enabled_modules: frozenset[str] | None = None) -> list[tuple[str, str | Promise]]:
-    """(event key, label) of the account and of every module (only the enabled ones if given)."""
+def notification_events(enabled_modules: frozenset[str] | None = None, *,
+                        staff: bool = True) -> list[tuple[str, str | Promise]]:
+    """(event key, label) of the account and of every module (only the enabled ones if given); the events that
+    tell staff about their own work too unless `staff` is False (a customer's choices)."""
     events = list(CORE_NOTIFICATION_EVENTS)
     for module in registry.modules().values():
         if enabled_modules is None or module.key in enabled_modules:
             events += list(module.notification_events)
+            if staff:
+                events += list(module.staff_notification_events)
     return events
 
 
@@ -128,7 +132,7 @@ def notification_grid(user, enabled_modules: frozenset[str] | None = None) -> li
         PreferenceRow(event=key, label=label, locked=key in locked,
                       channels={ch: key in locked or saved.get((key, ch), CHANNEL_DEFAULTS[ch])
                                 for ch, _label in CHANNELS})
-        for key, label in notification_events(enabled_modules)
+        for key, label in notification_events(enabled_modules, staff=user.role != user.Role.CUSTOMER)
     ]
 
 
@@ -185,6 +189,16 @@ def personal_data(user: User) -> dict[str, Any]:
         if module.personal_data:
             data["modules"][key] = import_string(module.personal_data)(user)
     return data
+
+
+def personal_files(user: User) -> list[tuple[str, Any]]:
+    """(name in the export, file) of every file the modules keep of `user`: files/<module key>/<name>."""
+    found = []
+    for key, module in registry.modules().items():
+        if module.personal_files:
+            for name, stored in import_string(module.personal_files)(user):
+                found.append((f"files/{key}/{name}", stored))
+    return found
 
 
 def _sign_ins(user: User) -> list[dict[str, Any]]:

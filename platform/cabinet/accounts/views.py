@@ -1,4 +1,3 @@
-import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,11 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -24,7 +21,7 @@ from cabinet.forms import add_service_errors
 from cabinet.http import post_only
 from cabinet.tenancy import site_url
 
-from . import selectors, services
+from . import export, selectors, services
 from .forms import (
     AddressForm,
     CustomerLoginForm,
@@ -342,12 +339,12 @@ def notifications(request):
 @customer_required
 @require_http_methods(["GET"])
 def export_data(request):
-    data = selectors.personal_data(request.user)
-    data["exported_at"] = timezone.now().isoformat()
-    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-    return response
+    content, name, content_type = export.export(request.user)
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return FileResponse(content, as_attachment=True, filename=name, content_type=content_type)
 
 
 @customer_required

@@ -17,6 +17,7 @@ MODULE = Module(
     checklist=(ChecklistItem("first-document", _("Hand a document to a customer"), "upload",
                              done="cabinet.modules.documents.selectors.has_documents"),),
     personal_data="cabinet.modules.documents.selectors.personal_data",
+    personal_files="cabinet.modules.documents.selectors.personal_files",
     erase_personal_data="cabinet.modules.documents.services.erase_personal_data",
     timeline="cabinet.modules.documents.timeline.SOURCE", customer_card="cabinet.modules.documents.customer_card.section",
     order=40,

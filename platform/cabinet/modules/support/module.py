@@ -51,7 +51,12 @@ MODULE = Module(
         ("support.status", _("My request's status changed")),
         ("support.stage", _("My task moved to another stage")),
     ),
+    staff_notification_events=(
+        ("support.assigned", _("A request was given to me")),
+        ("support.customer_reply", _("A customer answered a request given to me")),
+    ),
     personal_data="cabinet.modules.support.selectors.personal_data",
+    personal_files="cabinet.modules.support.selectors.personal_files",
     erase_personal_data="cabinet.modules.support.services.erase_personal_data",
     demo_content="cabinet.modules.support.demo.seed_demo_content",
     timeline="cabinet.modules.support.timeline.SOURCE", customer_card="cabinet.modules.support.customer_card.section",

@@ -215,3 +215,10 @@ def personal_data(user) -> dict[str, Any]:
             for r in requests
         ],
     }
+
+
+def personal_files(user):
+    """For "Export my data": the files of the customer's own requests (theirs and the staff's answers), named
+    <request id>/<attachment id>-<original name>."""
+    for attachment in Attachment.objects.filter(request__customer=user).order_by("request_id", "id"):
+        yield f"{attachment.request_id}/{attachment.pk}-{attachment.original_name}", attachment.file

@@ -31,10 +31,19 @@ MAX_FILES = 5  # per request or reply
 
 
 def _announce(event: str, support_request: Request, event_id: str = "") -> None:
-    """Tells subscribers (notifications) once the change is committed."""
+    """Tells subscribers (notifications) once the change is committed: the customer hears of it."""
     transaction.on_commit(lambda: support_event.send(
         sender=Request, event=event, request=support_request, customer=support_request.customer,
         event_id=event_id))
+
+
+def _announce_to_assignee(event: str, support_request: Request, assignee, event_id: str,
+                          message: RequestMessage | None = None) -> None:
+    """Tells subscribers once the change is committed: the member of staff the request is given to hears of it
+    (with the customer's `message` that caused it, if one did)."""
+    transaction.on_commit(lambda: support_event.send(
+        sender=Request, event=event, request=support_request, assignee=assignee, event_id=event_id,
+        message=message))
 
 
 def _check_files(errors: dict, files) -> list[tuple[object, str]]:
@@ -151,6 +160,9 @@ def add_reply(support_request: Request, *, author, body: str, files=()) -> Reque
         Request.objects.filter(pk=support_request.pk).update(updated_at=message.created_at)
     if from_staff:
         _announce("support.reply", support_request)
+    elif support_request.assignee_id is not None:
+        _announce_to_assignee("support.customer_reply", support_request, support_request.assignee,
+                              event_id=f"support.customer_reply:{message.pk}", message=message)
     return message
 
 
@@ -275,7 +287,9 @@ def assign(*, support_request: Request, assignee, by, staff_roles: tuple[str, ..
     now = timezone.now()
     support_request.assignee, support_request.updated_at = assignee, now
     support_request.save(update_fields=["assignee", "updated_at"])
-    AssigneeChange.objects.create(request=support_request, assignee=assignee, changed_by=by, changed_at=now)
+    change = AssigneeChange.objects.create(request=support_request, assignee=assignee, changed_by=by, changed_at=now)
+    if assignee is not None and assignee.pk != getattr(by, "pk", None):  # who takes a request knows it
+        _announce_to_assignee("support.assigned", support_request, assignee, event_id=f"support.assigned:{change.pk}")
     return support_request
 
 
@@ -284,7 +298,7 @@ def erase_personal_data(user) -> None:
     Request.objects.filter(customer=user).update(contact_name="", contact_phone="", contact_email="")
 
 
-def notify_customer(*, event: str, request: Request, customer, event_id: str = "", **_signal) -> None:
+def notify_customer(*, event: str, request: Request, customer=None, event_id: str = "", **_signal) -> None:
     """Listener of `support_event`: tells the customer on the channels they chose for the event."""
     from django.db import connection
 
@@ -297,5 +311,23 @@ def notify_customer(*, event: str, request: Request, customer, event_id: str = "
     last = request.messages.filter(from_staff=True).order_by("-created_at", "-pk").first()
     notify(customer, event, {"request": request, "customer": customer, "reply": last.body if last else "",
                              "stage": request.stage,
+                             "link": tenant_url(connection.tenant).rstrip("/") + path},  # type: ignore[attr-defined]
+           url=path, event_id=event_id)
+
+
+def notify_assignee(*, event: str, request: Request, assignee=None, event_id: str = "",
+                    message: RequestMessage | None = None, **_signal) -> None:
+    """Listener of `support_event`: tells the member of staff a request is given to (when it is given to them,
+    when its customer answers) on the channels they chose; nobody when they left or no longer handle requests."""
+    from django.db import connection
+
+    from cabinet.notifications.services import notify
+    from cabinet.tenancy import tenant_url
+
+    if assignee is None or not assignee.is_active or assignee.role == assignee.Role.CUSTOMER:
+        return
+    path = f"/manage/support/{request.pk}/"
+    notify(assignee, event, {"request": request, "assignee": assignee, "customer_name": request.contact_name,
+                             "reply": message.body if message is not None else request.message,
                              "link": tenant_url(connection.tenant).rstrip("/") + path},  # type: ignore[attr-defined]
            url=path, event_id=event_id)
