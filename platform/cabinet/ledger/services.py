@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cabinet.ledger import reasons
-from cabinet.ledger.models import Account, Entry, Kind, Transaction
+from cabinet.ledger.models import Account, CreditLimitChange, Entry, Kind, Transaction
 from cabinet.money import CURRENCIES, format_money
 
 MAX_AMOUNT = Decimal("1e15")
@@ -149,7 +149,8 @@ def reverse_transaction(*, transaction: Transaction, actor=None, reason_params: 
 
 
 def set_credit_limit(*, account: Account, limit: Decimal, actor=None) -> Account:
-    """How far below zero a customer's account may go. A limit under what is already owed is refused."""
+    """How far below zero a customer's account may go. A limit under what is already owed is refused. Each
+    change is recorded with its actor and time (CreditLimitChange); setting the same limit again records none."""
     value = Decimal(limit) if not isinstance(limit, float) else None
     if value is None or not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
         raise ValidationError(_("A credit limit is an amount of zero or more."), code="invalid")
@@ -159,7 +160,9 @@ def set_credit_limit(*, account: Account, limit: Decimal, actor=None) -> Account
         locked = Account.objects.select_for_update().get(pk=account.pk)
         if locked.balance < -value:
             raise ValidationError(_("The customer already owes more than this limit."), code="below_debt")
-        locked.credit_limit = value
-        locked.save(update_fields=["credit_limit"])
+        if locked.credit_limit != value:
+            CreditLimitChange.objects.create(account=locked, previous=locked.credit_limit, limit=value, actor=actor)
+            locked.credit_limit = value
+            locked.save(update_fields=["credit_limit"])
     account.credit_limit = value
     return account
