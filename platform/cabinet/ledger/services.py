@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from cabinet.ledger import reasons
@@ -120,9 +121,12 @@ def post_transaction(*, lines: Sequence[tuple[Account, Decimal]], reason: str, p
             for account_id in sorted(amounts):
                 account = locked[account_id]
                 account.balance += amounts[account_id]
-                Account.objects.filter(pk=account_id).update(balance=account.balance)
                 entries.append(Entry(transaction=record, account=account, amount=amounts[account_id],
                                      balance_after=account.balance))
+            # every new balance in one statement: fewer round trips while the rows are locked
+            Account.objects.filter(pk__in=amounts).update(balance=Case(
+                *[When(pk=pk, then=Value(locked[pk].balance)) for pk in amounts],
+                output_field=models.DecimalField(max_digits=18, decimal_places=2)))
             Entry.objects.bulk_create(entries)
     except IntegrityError:
         # Another process posted the same idempotency key at the same moment: that one stands.
