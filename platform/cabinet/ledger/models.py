@@ -93,6 +93,24 @@ class Entry(models.Model):
         return f"{self.account_id}: {self.amount}"
 
 
+class CreditLimitChange(models.Model):
+    """Who set a customer's credit limit, when, and from what to what (services.set_credit_limit writes one per
+    change; the wallet's manage page shows them)."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="limit_changes")
+    previous = models.DecimalField(max_digits=18, decimal_places=2)
+    limit = models.DecimalField(max_digits=18, decimal_places=2)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-changed_at", "-id"], name="ledger_limit_account_time")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.previous} -> {self.limit}"
+
+
 class ReconciliationRun(models.Model):
     """What the nightly recomputation found: any difference is shown to the owner and logged."""
 

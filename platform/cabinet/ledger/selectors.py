@@ -32,11 +32,15 @@ def balance(*, customer, kind: str, currency: str = "") -> Decimal:
 def transactions(*, customer, kind: str | None = None, currency: str | None = None,
                  since: datetime.datetime | None = None, until: datetime.datetime | None = None) -> QuerySet[Entry]:
     """The customer's entries, newest first, each with its transaction and account (paginate the result)."""
-    entries = Entry.objects.filter(account__owner=customer)
+    # The customer's account ids first (a handful), then the entries by `account_id`: each account's part is an
+    # ordered range of ledger_entry_account_time. Filtering through the join to the account instead made the
+    # planner read and sort all of a long history (benchmarks/ledger.py: 10 000 entries, a page of 25).
+    accounts = Account.objects.filter(owner=customer)
     if kind:
-        entries = entries.filter(account__kind=kind)
+        accounts = accounts.filter(kind=kind)
     if currency is not None:
-        entries = entries.filter(account__currency=currency)
+        accounts = accounts.filter(currency=currency)
+    entries = Entry.objects.filter(account_id__in=list(accounts.values_list("id", flat=True)))
     if since is not None:
         entries = entries.filter(created_at__gte=since)
     if until is not None:

@@ -11,11 +11,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from cabinet.ledger import reasons
-from cabinet.ledger.models import Account, Entry, Kind, Transaction
+from cabinet.ledger.models import Account, CreditLimitChange, Entry, Kind, Transaction
 from cabinet.money import CURRENCIES, format_money
 
 MAX_AMOUNT = Decimal("1e15")
@@ -120,9 +121,12 @@ def post_transaction(*, lines: Sequence[tuple[Account, Decimal]], reason: str, p
             for account_id in sorted(amounts):
                 account = locked[account_id]
                 account.balance += amounts[account_id]
-                Account.objects.filter(pk=account_id).update(balance=account.balance)
                 entries.append(Entry(transaction=record, account=account, amount=amounts[account_id],
                                      balance_after=account.balance))
+            # every new balance in one statement: fewer round trips while the rows are locked
+            Account.objects.filter(pk__in=amounts).update(balance=Case(
+                *[When(pk=pk, then=Value(locked[pk].balance)) for pk in amounts],
+                output_field=models.DecimalField(max_digits=18, decimal_places=2)))
             Entry.objects.bulk_create(entries)
     except IntegrityError:
         # Another process posted the same idempotency key at the same moment: that one stands.
@@ -149,7 +153,8 @@ def reverse_transaction(*, transaction: Transaction, actor=None, reason_params: 
 
 
 def set_credit_limit(*, account: Account, limit: Decimal, actor=None) -> Account:
-    """How far below zero a customer's account may go. A limit under what is already owed is refused."""
+    """How far below zero a customer's account may go. A limit under what is already owed is refused. Each
+    change is recorded with its actor and time (CreditLimitChange); setting the same limit again records none."""
     value = Decimal(limit) if not isinstance(limit, float) else None
     if value is None or not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
         raise ValidationError(_("A credit limit is an amount of zero or more."), code="invalid")
@@ -159,7 +164,9 @@ def set_credit_limit(*, account: Account, limit: Decimal, actor=None) -> Account
         locked = Account.objects.select_for_update().get(pk=account.pk)
         if locked.balance < -value:
             raise ValidationError(_("The customer already owes more than this limit."), code="below_debt")
-        locked.credit_limit = value
-        locked.save(update_fields=["credit_limit"])
+        if locked.credit_limit != value:
+            CreditLimitChange.objects.create(account=locked, previous=locked.credit_limit, limit=value, actor=actor)
+            locked.credit_limit = value
+            locked.save(update_fields=["credit_limit"])
     account.credit_limit = value
     return account

@@ -30,7 +30,7 @@ def _page(request, customer, *, adjust=None, limit=None, status=200):
     currencies = selectors.currencies(customer=customer) or ["RUB"]
     return render(request, "wallet/manage_customer.html", {
         "customer": customer, "balances": selectors.balances(customer=customer), "filters": filters,
-        "page": page, "lines": lines,
+        "page": page, "lines": lines, "limit_changes": selectors.limit_changes(customer=customer),
         "adjust_form": adjust or AdjustForm(initial={"currency": currencies[0]}),
         "limit_form": limit or CreditLimitForm(initial={"currency": currencies[0], "limit": Decimal("0")})},
         status=status)

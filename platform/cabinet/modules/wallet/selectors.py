@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cabinet.ledger import selectors as ledger
-from cabinet.ledger.models import Account, Entry, Kind
+from cabinet.ledger.models import Account, CreditLimitChange, Entry, Kind
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,16 @@ def balances(*, customer) -> list[dict]:
                       "credit_limit": (ledger.format_amount(account.credit_limit, account, signed=False)
                                        if account.credit_limit else "")})
     return found
+
+
+def limit_changes(*, customer, limit: int = 20) -> list[dict]:
+    """The latest changes of the customer's credit limits, newest first: who, when, from and to (formatted)."""
+    found = (CreditLimitChange.objects.filter(account__owner=customer).select_related("account", "actor")
+             .order_by("-changed_at", "-id")[:limit])
+    return [{"change": change, "changed_at": change.changed_at, "actor": change.actor,
+             "label": change.account.get_kind_display(), "currency": change.account.currency,
+             "previous": ledger.format_amount(change.previous, change.account, signed=False),
+             "limit": ledger.format_amount(change.limit, change.account, signed=False)} for change in found]
 
 
 def money_balance(*, customer) -> str:

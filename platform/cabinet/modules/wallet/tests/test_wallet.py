@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
 from cabinet.ledger import services as ledger
-from cabinet.ledger.models import Account, Entry, Kind, Transaction
+from cabinet.ledger.models import Account, CreditLimitChange, Entry, Kind, Transaction
 from cabinet.notifications.models import Notification
 from cabinet.portal.services import set_module_enabled
 from tests.helpers import make_user, sign_in, user
@@ -162,7 +162,7 @@ def test_an_adjustment_without_a_reason_or_beyond_the_balance_changes_nothing(al
 
 def test_the_credit_limit_lets_the_balance_go_below_zero(alpha, alpha_client):
     customer = user(alpha, "customer@alpha.test")
-    make_user(alpha, "manager@alpha.test", role="manager")
+    make_user(alpha, "manager@alpha.test", role="manager", full_name="Mira Manager")
     sign_in(alpha_client, alpha, "manager@alpha.test")
     adjust = f"/manage/wallet/{customer.pk}/adjust/"
     assert alpha_client.post(adjust, {"amount": "-200", "currency": "RUB", "note": "delivery"}).status_code == 400
@@ -176,6 +176,12 @@ def test_the_credit_limit_lets_the_balance_go_below_zero(alpha, alpha_client):
                              {"limit": "-5", "currency": "RUB"}).status_code == 400
     with tenant_context(alpha):
         assert Account.objects.get(owner=customer, kind=Kind.MONEY).credit_limit == D("500.00")
+        changes = list(CreditLimitChange.objects.filter(account__owner=customer))
+        assert [(c.previous, c.limit, c.actor.email) for c in changes] == [(D("0.00"), D("500.00"), "manager@alpha.test")]
+        assert changes[0].changed_at <= timezone.now()
+    page = alpha_client.get(f"/manage/wallet/{customer.pk}/").content.decode()
+    history = page.split("wallet-limit-changes", 1)[1].split("</ul>", 1)[0]
+    assert "500" in history and "Mira Manager" in history
 
 
 def test_a_customer_cannot_use_the_staff_pages(alpha, alpha_client):
