@@ -112,3 +112,19 @@ def account_summary(customer, today: datetime.date | None = None) -> list[Accoun
         if state.overdue:
             row["overdue"] += state.owed
     return [AccountSummary(currency=currency, **values) for currency, values in sorted(figures.items())]
+
+
+def invoice_context(order: Order) -> dict:
+    """What the order pages draw of its invoice's money (the customer's and the staff's, the same figures)."""
+    invoice = Invoice.objects.filter(order=order).defer("pdf").first()
+    if invoice is None:
+        return {"invoice": None, "state": None, "history": []}
+    return {"invoice": invoice, "state": state_of(invoice), "history": payment_history(invoice)}
+
+
+def overdue_order_ids(customer=None, today: datetime.date | None = None) -> set[int]:
+    """Orders whose invoice is overdue (the customer's, or all), for marking them in lists."""
+    invoices = overdue_invoices(today)
+    if customer is not None:
+        invoices = invoices.filter(order__customer=customer)
+    return set(invoices.values_list("order_id", flat=True))

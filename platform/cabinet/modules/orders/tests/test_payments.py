@@ -200,7 +200,6 @@ class TestIsolation:
             assert not Transaction.objects.filter(cause_type="orders.invoice").exists()
 
     def test_pages_show_the_same_figures_to_customer_and_staff(self, alpha, tea, alpha_client):
-        from .conftest import sign_in
 
         with tenant_context(alpha):
             customer, owner = user(alpha, CUSTOMER), user(alpha, OWNER)
