@@ -11,12 +11,13 @@ from decimal import Decimal
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Invoice, InvoicePayment, Order
 
 ZERO = Decimal("0.00")
 PAID, PARTLY_PAID, UNPAID = "paid", "partly_paid", "unpaid"
-STATUS_LABELS = {PAID: _("Paid"), PARTLY_PAID: _("Partly paid"), UNPAID: _("Unpaid")}
+STATUS_LABELS = {PAID: pgettext_lazy("payment status", "Paid"), PARTLY_PAID: _("Partly paid"), UNPAID: _("Unpaid")}
 
 
 def _today() -> datetime.date:
