@@ -272,3 +272,15 @@ def module_settings_form(module: Module, values: dict, data=None) -> forms.Form:
     form_class = type(f"{module.key.title()}SettingsForm", (forms.Form,), fields)
     return form_class(data, prefix=f"settings-{module.key}")
 
+
+
+class LegalDetailsForm(forms.Form):
+    """The business's legal details for invoices; the checks are the service's (portal.legal)."""
+
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200, required=False)
+    tax_number = forms.CharField(label=_("Tax number"), max_length=40, required=False,
+                                 help_text=_("For example 7707083893, UA12345678 or DE123456789."))
+    address = forms.CharField(label=_("Legal address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    bank_name = forms.CharField(label=_("Bank"), max_length=200, required=False)
+    bank_account = forms.CharField(label=_("Bank account or IBAN"), max_length=60, required=False)
+    bank_code = forms.CharField(label=_("Bank code (BIC, SWIFT, MFO)"), max_length=20, required=False)

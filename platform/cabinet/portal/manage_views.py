@@ -24,6 +24,32 @@ def _messages_of(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
 
+# --- Legal details --------------------------------------------------------------------------------------
+
+@role_required("owner")
+@require_http_methods(["GET", "POST"])
+def legal_details(request):
+    """The business's legal name, tax number, address and bank details, printed on new invoices."""
+
+    from cabinet.forms import add_service_errors
+
+    from .forms import LegalDetailsForm
+    from .legal import read_legal_details, save_legal_details
+
+    form = LegalDetailsForm(request.POST or None, initial=read_legal_details())
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_legal_details(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Legal details saved. New invoices carry them."))
+            return redirect("portal:manage-legal")
+    if form.errors:
+        messages.error(request, _("Nothing was saved: please correct the marked fields."))
+    return render(request, "portal/manage_legal.html", {"form": form}, status=400 if form.errors else 200)
+
+
 # --- Branding ----------------------------------------------------------------------------------------
 
 @role_required(*OWNER_AND_MANAGER)

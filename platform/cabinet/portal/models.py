@@ -89,3 +89,18 @@ class StaffInvite(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at <= timezone.now()
+
+
+class LegalDetails(models.Model):
+    """The business's legal details printed on its invoices (one row, pk=1), set in the manage area."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    tax_number = models.CharField(_("tax number"), max_length=20, blank=True)
+    address = models.TextField(_("legal address"), max_length=500, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=34, blank=True)
+    bank_code = models.CharField(_("bank code (BIC, SWIFT, MFO)"), max_length=11, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.legal_name

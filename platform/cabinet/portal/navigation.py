@@ -17,6 +17,7 @@ CORE_MANAGE_ENTRIES = (
     ManageEntry(_("Customer groups"), "portal:manage-customer-groups", roles=("owner", "manager"), icon="people",
                 group="customers"),
     ManageEntry(_("Branding"), "portal:manage-branding", roles=("owner", "manager"), icon="palette", group="settings"),
+    ManageEntry(_("Legal details"), "portal:manage-legal", roles=("owner",), icon="file", group="settings"),
     ManageEntry(_("Modules"), "portal:manage-modules", roles=("owner", "manager"), icon="grid", group="settings"),
     ManageEntry(_("Staff"), "portal:manage-staff", roles=("owner",), icon="badge", group="settings"),
     ManageEntry(_("Delivery log"), "notifications:manage-log", roles=("owner", "manager"), icon="bell",

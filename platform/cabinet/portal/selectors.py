@@ -229,3 +229,11 @@ def contrast_report(colour: str) -> dict[str, Any]:
 def terms_text() -> str:
     """The business's terms of use ("" if it has none)."""
     return Branding.objects.filter(pk=1).values_list("terms_text", flat=True).first() or ""
+
+
+def legal_details() -> dict[str, str]:
+    """The business's legal details for invoices and pages: legal name, tax number, address, bank, account and
+    bank code ("" where not set)."""
+    from .legal import read_legal_details
+
+    return read_legal_details()

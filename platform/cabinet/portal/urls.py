@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("manage/", views.manage, name="manage"),
     path("manage/branding/", manage_views.branding, name="manage-branding"),
+    path("manage/legal/", manage_views.legal_details, name="manage-legal"),
     path("manage/branding/contrast/", manage_views.branding_contrast, name="manage-branding-contrast"),
     path("manage/modules/", manage_views.modules, name="manage-modules"),
     path("manage/modules/industry/", manage_views.vertical, name="manage-vertical"),

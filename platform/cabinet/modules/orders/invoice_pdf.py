@@ -44,6 +44,20 @@ def business_details() -> dict:
             "working_hours": branding.get("working_hours", "")}
 
 
+def _legal_lines() -> list[str]:
+    """The business's legal details (portal settings), each line labelled, in the invoice's language."""
+    from cabinet.portal.selectors import legal_details
+
+    details = legal_details()
+    lines = [details["legal_name"], details["address"].replace("\n", ", ")]
+    if details["tax_number"]:
+        lines.append(_("Tax number: %(number)s") % {"number": details["tax_number"]})
+    bank = ", ".join(filter(None, (details["bank_name"], details["bank_account"], details["bank_code"])))
+    if bank:
+        lines.append(_("Bank details: %(bank)s") % {"bank": bank})
+    return [line for line in lines if line]
+
+
 _InvoicePDF = DocumentPDF  # the platform's PDF base (cabinet.pdf): fonts, margins, footer
 
 
@@ -73,6 +87,8 @@ def _render(invoice: Invoice, order: Order, language: str) -> bytes:
                 business["working_hours"]]
     for line in filter(None, contacts):
         pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+    for line in _legal_lines():
+        pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(6)
 
@@ -82,6 +98,9 @@ def _render(invoice: Invoice, order: Order, language: str) -> bytes:
     pdf.set_font(FONT, size=10)
     issued = formats.date_format(timezone.localtime(invoice.issued_at), "DATE_FORMAT")
     pdf.cell(0, 5.5, _("Date: %(date)s") % {"date": issued}, new_x="LMARGIN", new_y="NEXT")
+    if invoice.due_on:
+        pdf.cell(0, 5.5, _("Due date: %(date)s") % {"date": formats.date_format(invoice.due_on, "DATE_FORMAT")},
+                 new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 5.5, _("Order #%(number)s") % {"number": order.number}, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cabinet.accounts.permissions import role_required
+from cabinet.accounts.permissions import has_role, role_required
 from cabinet.forms import add_service_errors
 
-from . import selectors, services
+from . import payment_selectors, selectors, services
 from .manage_forms import (
     STATUS_ACTIONS,
     BulkStatusForm,
@@ -70,7 +70,8 @@ def queue(request):
     page = Paginator(orders, 30).get_page(request.GET.get("page"))
     return render(request, "orders/manage/queue.html", {
         "filters": filters, "page": page, "tabs": _status_tabs(request, counts, chosen["status"]),
-        "bulk_form": BulkStatusForm(), "query": request.GET.urlencode()})
+        "bulk_form": BulkStatusForm(), "query": request.GET.urlencode(),
+        "overdue_ids": payment_selectors.overdue_order_ids()})
 
 
 @require_POST
@@ -110,7 +111,9 @@ def _detail_page(request, order: Order, *, shipping_form: ShippingForm | None = 
     return render(request, "orders/manage/detail.html", {
         "order": order, "timeline": selectors.staff_timeline(order), "hold": selectors.hold_state(order),
         "actions": actions, "invoice": selectors.order_invoice(order),
-        "shipping_form": shipping_form or ShippingForm(), "known_carriers": list(KNOWN_CARRIERS)}, status=status)
+        "shipping_form": shipping_form or ShippingForm(), "known_carriers": list(KNOWN_CARRIERS),
+        **payment_selectors.invoice_context(order), "staff": True,
+        "can_record": has_role(request.user, ("manager",))}, status=status)
 
 
 @require_GET

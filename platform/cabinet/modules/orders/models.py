@@ -334,6 +334,10 @@ class Invoice(models.Model):
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     pdf = models.BinaryField(editable=False, blank=True, default=b"")
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # The last day to pay: the issue day plus the module's payment terms then (setting `payment_terms_days`).
+    due_on = models.DateField(_("due date"))
+    # The highest overdue reminder step already sent (0: none), so each step reminds once.
+    reminded_step = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ("-number",)
@@ -410,3 +414,35 @@ class RecurringRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recurring_id} on {self.run_on}"
+
+
+class InvoicePayment(models.Model):
+    """One movement of money for an invoice: a payment (positive) from the customer's money account to the
+    business's, or its refund to the balance (negative). Each is one ledger transaction; what an invoice has
+    been paid is the sum of its rows, never a number kept aside."""
+
+    class Method(models.TextChoices):
+        BALANCE = "balance", _("From the balance")
+        CARD = "card", _("By card")
+        BANK = "bank", _("Bank transfer")
+        REFUND = "refund", _("Refund to the balance")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
+    # The refunded payment of a refund row (each payment is refunded at most once).
+    refund_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="refund")
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    paid_on = models.DateField(_("date"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="orders_invoice_payment_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.amount}"

@@ -8,6 +8,7 @@ from cabinet.registry import (
     Module,
     ModuleSetting,
     NavEntry,
+    PaymentPurpose,
     PeriodicTask,
 )
 
@@ -26,7 +27,8 @@ MODULE = Module(
          NavEntry(_("My orders"), "list", icon="list", current_for=("*",))),
     manage_nav=(ManageEntry(_("Orders"), "queue", roles=("owner", "manager", "operator"), icon="cart", group="sales"),
                 ManageEntry(_("Discounts"), "discounts", roles=("owner", "manager"), icon="star", group="sales")),
-    periodic_tasks=(PeriodicTask("cabinet.orders.tasks.place_due_recurring_orders", every=900.0),),
+    periodic_tasks=(PeriodicTask("cabinet.orders.tasks.place_due_recurring_orders", every=900.0),
+                    PeriodicTask("cabinet.orders.tasks.remind_overdue_invoices", every=3600.0)),
     manage_card=ManageCard("cabinet.modules.orders.cards.manage_card", roles=("owner", "manager")),
     checklist=(ChecklistItem("first-order", _("Receive the first order"), "queue",
                              done="cabinet.modules.orders.selectors.has_orders"),),
@@ -36,10 +38,19 @@ MODULE = Module(
                       choices=tuple(settings.LANGUAGES),
                       help_text=_("Invoices and their e-mails are in each customer's own language; customers who "
                                   "have not chosen one get them in this language.")),
+        ModuleSetting("payment_terms_days", _("Payment terms, days"), kind="int", default=14, min_value=0,
+                      max_value=365, help_text=_("An invoice is due this many days after it is issued.")),
+        ModuleSetting("require_payment", _("Payment before confirmation"), kind="bool", default=False,
+                      help_text=_("Orders are confirmed only once their invoice is paid in full; customers can "
+                                  "pay right after checkout.")),
     ),
+    payment_purposes=(PaymentPurpose("orders.invoice", _("Payment of an invoice"),
+                                     succeeded="cabinet.modules.orders.services.payments.card_payment_succeeded",
+                                     refunded="cabinet.modules.orders.services.payments.card_payment_refunded"),),
     notification_events=(
         ("orders.invoice", _("The invoice of my confirmed order")),
         ("orders.recurring", _("What my recurring order placed, or why not")),
+        ("orders.overdue", _("Reminders of my overdue invoices")),
     ),
     personal_data="cabinet.modules.orders.selectors.personal_data",
     erase_personal_data="cabinet.modules.orders.services.erase_personal_data",

@@ -45,3 +45,10 @@ def email_invoice(self, invoice_id: int) -> bool:
         logger.warning("invoice %s: e-mail failed (attempt %s of %s)", invoice_id, self.request.retries + 1,
                        self.max_retries + 1, exc_info=True)
         raise
+
+
+@app.task(name="cabinet.orders.tasks.remind_overdue_invoices", ignore_result=True)
+@module_task("orders")
+def remind_overdue_invoices() -> int:
+    """Reminds customers of overdue invoices, once per invoice and reminder step."""
+    return services.remind_overdue(site_url=current_tenant_url())

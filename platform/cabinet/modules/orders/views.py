@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cabinet.accounts.selectors import contact_prefill
 from cabinet.forms import add_service_errors
 
-from . import selectors, services
+from . import payment_selectors, selectors, services
 from .forms import CheckoutForm
 
 customer_login = login_required(login_url="accounts:login")
@@ -173,7 +173,9 @@ def checkout(request):
 @require_GET
 @customer_login
 def order_list(request):
-    return render(request, "orders/list.html", {"orders": selectors.customer_orders(request.user)})
+    return render(request, "orders/list.html", {"orders": selectors.customer_orders(request.user),
+                                                "summary": payment_selectors.account_summary(request.user),
+                                                "overdue_ids": payment_selectors.overdue_order_ids(request.user)})
 
 
 def own_order(request, pk):
@@ -188,7 +190,8 @@ def own_order(request, pk):
 def order_detail(request, pk):
     order = own_order(request, pk)
     # The timeline comes prefetched with the order, oldest change first (the model's ordering).
-    return render(request, "orders/detail.html", {"order": order, "timeline": order.status_changes.all()})
+    return render(request, "orders/detail.html", {"order": order, "timeline": order.status_changes.all(),
+                                                  **payment_selectors.invoice_context(order)})
 
 
 @require_POST

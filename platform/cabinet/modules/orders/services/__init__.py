@@ -7,7 +7,24 @@ from ..signals import order_event, send_order_event
 from .cart import add_to_cart, change_quantity, fit_to_available, get_cart, quantity_from, remove_from_cart
 from .checkout import checkout, clean_receiving, erase_personal_data, lines_need_delivery, place_order
 from .discounts import delete_discount_rule, engine_rule_errors, save_discount_rule, set_discount_rule_active
-from .invoices import EVENT_INVOICE, issue_invoice, send_invoice_email
+from .invoices import (
+    EVENT_INVOICE,
+    due_date,
+    issue_invoice,
+    payment_required,
+    payment_terms_days,
+    send_invoice_email,
+)
+from .payments import (
+    card_payment_refunded,
+    card_payment_succeeded,
+    owed_amount,
+    paid_amount,
+    pay_from_balance,
+    record_bank_transfer,
+    refund_to_balance,
+    start_card_payment,
+)
 from .prices import PricedCartLines, active_rules, is_first_order, lines_from_items, price_for, price_lines
 from .recurring import (
     EVENT_RECURRING,
@@ -25,6 +42,7 @@ from .recurring import (
     stop_recurring,
     update_recurring,
 )
+from .reminders import EVENT_OVERDUE, REMINDER_STEPS, remind_overdue, step_for
 from .sequences import take_number
 from .statuses import (
     BULK_LIMIT,
@@ -36,6 +54,9 @@ from .statuses import (
 )
 
 __all__ = [
+    "EVENT_OVERDUE", "REMINDER_STEPS", "card_payment_refunded", "card_payment_succeeded", "due_date", "owed_amount",
+    "paid_amount", "pay_from_balance", "payment_required", "payment_terms_days", "record_bank_transfer",
+    "refund_to_balance", "remind_overdue", "start_card_payment", "step_for",
     "BULK_LIMIT", "EVENT_INVOICE", "ORDER_EVENTS", "EVENT_RECURRING", "Change", "PricedCartLines", "StatusChangeResult",
     "active_rules", "add_to_cart", "bulk_change_status", "cancel", "change_quantity", "change_status", "checkout",
     "clean_receiving", "clean_tracking", "create_recurring", "delete_discount_rule", "engine_rule_errors",

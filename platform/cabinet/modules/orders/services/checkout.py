@@ -15,6 +15,7 @@ from cabinet.modules.orders import pricing
 from .. import flows
 from ..models import Cart, CartLine, Order, OrderCounter, OrderLine, OrderStatusChange, RecurringOrder
 from ..signals import PLACED, send_order_event
+from .invoices import issue_invoice, payment_required
 from .prices import price_lines
 from .sequences import take_number
 
@@ -131,6 +132,9 @@ def _place(customer, lines: list[CartLine], fields: dict[str, Any], placed_via: 
     order.save(update_fields=["sequence_number", "cart_discounts"])
     OrderStatusChange.objects.create(order=order, status=Order.Status.NEW, by=customer, at=order.created_at)
     send_order_event(order, PLACED)
+    if payment_required():
+        # The business takes payment before confirming: the invoice is issued now, so it can be paid at once.
+        issue_invoice(order)
     return order
 
 

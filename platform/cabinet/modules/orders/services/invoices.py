@@ -1,6 +1,7 @@
 """Invoices of confirmed orders: a gapless per-tenant number and a PDF rendered once, e-mailed to the
 customer in their language (or the business's invoice language)."""
 
+import datetime
 import logging
 
 from django.db import transaction
@@ -17,6 +18,29 @@ logger = logging.getLogger(__name__)
 
 # Notification event of the module (declared in module.py; customers choose their channels in "My settings").
 EVENT_INVOICE = "orders.invoice"
+DEFAULT_TERMS_DAYS = 14
+
+
+def payment_terms_days() -> int:
+    """The module's payment terms (days after issue), as the business set them."""
+    from cabinet.portal.selectors import portal_state
+
+    value = portal_state().setting("orders", "payment_terms_days")
+    return value if isinstance(value, int) and value >= 0 else DEFAULT_TERMS_DAYS
+
+
+def payment_required() -> bool:
+    """Whether the business confirms orders only once their invoice is paid (setting `require_payment`)."""
+    from cabinet.portal.selectors import portal_state
+
+    return bool(portal_state().setting("orders", "require_payment"))
+
+
+def due_date(issued_at: datetime.datetime) -> datetime.date:
+    """The last day to pay an invoice issued at `issued_at`: its local day plus the payment terms."""
+    from cabinet.portal.selectors import business_time_zone
+
+    return issued_at.astimezone(business_time_zone()).date() + datetime.timedelta(days=payment_terms_days())
 
 
 # --- Invoices ----------------------------------------------------------------------------------------------
@@ -33,8 +57,9 @@ def issue_invoice(order: Order) -> Invoice:
         existing = Invoice.objects.filter(order=order).first()
         if existing is not None:
             return existing
-        invoice = Invoice(order=order, number=take_number(InvoiceCounter), issued_at=timezone.now(),
-                          currency=order.currency, total=order.total)
+        issued_at = timezone.now()
+        invoice = Invoice(order=order, number=take_number(InvoiceCounter), issued_at=issued_at,
+                          currency=order.currency, total=order.total, due_on=due_date(issued_at))
         invoice.pdf = render_invoice_pdf(invoice)
         invoice.save()
         task_named("cabinet.orders.tasks.email_invoice").delay_on_commit(invoice.pk)

@@ -17,7 +17,8 @@ from cabinet.modules.catalog import services as catalog_services
 from .. import flows
 from ..models import Order, OrderStatusChange
 from ..signals import CANCELLED, STATUS, send_order_event
-from .invoices import issue_invoice
+from .invoices import issue_invoice, payment_required
+from .payments import paid_amount
 
 TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ./-]{2,63}")
 
@@ -82,6 +83,10 @@ def change_status(order: Order, status: str, by, *, tracking: dict[str, Any] | N
     pickup takes the goods out of stock."""
     if status == Order.Status.CANCELLED:
         return cancel(order, by, as_staff=True)
+    if status == Order.Status.CONFIRMED and payment_required() and order.status == Order.Status.NEW:
+        # An order placed before payment was required gets its invoice now, kept even though the confirmation
+        # below is refused, so the customer can pay it.
+        issue_invoice(order)
     with transaction.atomic():
         order = _locked(order)
         if status not in order.next_statuses:
@@ -105,7 +110,11 @@ def change_status(order: Order, status: str, by, *, tracking: dict[str, Any] | N
                     catalog_services.reserve(goods, reference, None, warehouse_id=order.pickup_warehouse_id)
                 except catalog_services.NotEnoughStock as error:
                     raise ValidationError([ValidationError(m, code="unavailable") for m in error.messages]) from error
-            issue_invoice(order)
+            invoice = issue_invoice(order)
+            if payment_required() and paid_amount(invoice) < invoice.total:
+                raise ValidationError(_("This business confirms orders once they are paid: the invoice of order "
+                                        "#%(number)s is not paid in full yet.") % {"number": order.number},
+                                      code="unpaid")
         elif flows.CONSUMES_STOCK.get(order.flow) == status and held:
             catalog_services.consume(reference)
         if shipping is not None:

@@ -1,0 +1,82 @@
+"""Paying invoices: the customer pays from the balance, by card or both; order staff (owner, manager) record
+bank transfers and refund a payment to the balance. Thin: the services decide and say why not."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cabinet.accounts.permissions import role_required
+
+from . import selectors, services
+from .models import InvoicePayment
+from .views import customer_login
+
+PAYMENT_STAFF_ROLES = ("owner", "manager")
+payment_staff = role_required(*PAYMENT_STAFF_ROLES)
+
+
+def _say(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@require_POST
+@customer_login
+def pay(request, pk):
+    """method: "balance", "card" or "both" (the balance first, the card for the rest)."""
+    invoice = selectors.customer_invoice(request.user, pk)
+    if invoice is None:
+        raise Http404
+    back = reverse("orders:detail", args=[invoice.order_id])
+    method = request.POST.get("method", "balance")
+    amount = request.POST.get("amount", "")
+    try:
+        if method == "balance":
+            services.pay_from_balance(invoice=invoice, customer=request.user, amount=amount)
+        elif method in ("card", "both"):
+            payment = services.start_card_payment(invoice=invoice, customer=request.user, amount=amount,
+                                                  use_balance=method == "both", return_url=back)
+            if payment is not None:
+                return redirect("billing:card", payment_id=payment.pk)
+        else:
+            raise ValidationError(_("Choose how to pay."))
+    except ValidationError as error:
+        _say(request, error)
+    else:
+        messages.success(request, _("Thank you: the payment is recorded."))
+    return redirect(back)
+
+
+@require_POST
+@payment_staff
+def record_transfer(request, pk):
+    invoice = selectors.invoice_for_staff(pk)
+    if invoice is None:
+        raise Http404
+    try:
+        services.record_bank_transfer(invoice=invoice, amount=request.POST.get("amount", ""),
+                                      reference=request.POST.get("reference", ""),
+                                      paid_on=request.POST.get("paid_on", ""), by=request.user)
+    except ValidationError as error:
+        _say(request, error)
+    else:
+        messages.success(request, _("The bank transfer is recorded."))
+    return redirect("orders-manage:detail", pk=invoice.order_id)
+
+
+@require_POST
+@payment_staff
+def refund(request, pk):
+    payment = InvoicePayment.objects.filter(pk=pk).select_related("invoice").first()
+    if payment is None:
+        raise Http404
+    try:
+        services.refund_to_balance(payment=payment, by=request.user)
+    except ValidationError as error:
+        _say(request, error)
+    else:
+        messages.success(request, _("The payment is refunded to the customer's balance."))
+    return redirect("orders-manage:detail", pk=payment.invoice.order_id)
