@@ -107,8 +107,8 @@ def test_a_friend_registers_through_the_link_and_buys(browser, live_daphne, shop
     line = page.locator('[data-commission="pending"]')
     expect(line).to_have_count(1)
     expect(line).to_contain_text("Pending")
-    expect(line).to_contain_text("76.00")
-    expect(page.locator('[data-total="pending"]')).to_contain_text("76.00")
+    expect(line).to_contain_text("38.00")  # 5 %, the default share
+    expect(page.locator('[data-total="pending"]')).to_contain_text("38.00")  # 5 %, the default share
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     paths = [screenshot(page, "referrals")]
     page.set_viewport_size({"width": 1280, "height": 900})
