@@ -6,7 +6,9 @@ is committed (`transaction.on_commit`) and robustly: a receiver's failure is log
 - "signed_up": the customer registered; details["request"] is the sign-up request when there was one (a
   referral cookie may be read from it);
 - "rated": the customer rated a finished support request; details["rating"] is the feedback Rating;
-- "birthday": the customer's birthday today (announced by the module that keeps birthdays)."""
+- "birthday": the customer's birthday today (announced by the module that keeps birthdays);
+- "referred": the customer brought a friend who registered through their link or code; details["friend"] is
+  the new customer (announced by the referrals module, once per friend)."""
 
 from __future__ import annotations
 
@@ -16,8 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import Signal
 
-SIGNED_UP, RATED, BIRTHDAY = "signed_up", "rated", "birthday"
-EVENTS = (SIGNED_UP, RATED, BIRTHDAY)
+SIGNED_UP, RATED, BIRTHDAY, REFERRED = "signed_up", "rated", "birthday", "referred"
+EVENTS = (SIGNED_UP, RATED, BIRTHDAY, REFERRED)
 
 customer_event = Signal()
 
