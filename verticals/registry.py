@@ -53,7 +53,7 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="sunny-resort", demo_name="Sunny Resort",
             demo_customers=(("Anna Petrova", "anna@guest.demo"), ("Mark Stone", "mark@guest.demo"),
                             ("Olena Shevchenko", "olena@guest.demo")),
-            default_modules=("catalog", "orders", "support", "news", "feedback", "timeline", "wallet"),
+            default_modules=("catalog", "orders", "support", "news", "feedback", "timeline", "wallet", "clubs"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Booking"), gettext_noop("Room and services"), gettext_noop("Billing and payment"),
                 gettext_noop("Complaint"), gettext_noop("Other"))}},
@@ -72,7 +72,7 @@ VERTICALS: dict[str, Vertical] = {
             order_noun=_("appointment"), order_noun_plural=_("appointments"),
             demo_slug="city-clinic", demo_name="City Clinic",
             demo_customers=(("Ivan Sidorov", "ivan@patient.demo"), ("Maria Kovalenko", "maria@patient.demo")),
-            default_modules=("documents", "support", "news", "timeline"),
+            default_modules=("catalog", "orders", "documents", "support", "news", "timeline", "clubs"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Appointment"), gettext_noop("Test results"), gettext_noop("Billing and payment"),
                 gettext_noop("Complaint"), gettext_noop("Other"))}},
@@ -112,7 +112,7 @@ VERTICALS: dict[str, Vertical] = {
             order_noun=_("report"), order_noun_plural=_("reports"),
             demo_slug="coffee-franchise", demo_name="Coffee Franchise",
             demo_customers=(("Kyiv Podil point", "podil@coffee.demo"), ("Warsaw Centrum point", "centrum@coffee.demo")),
-            default_modules=("catalog", "orders", "documents", "support", "news", "feedback", "timeline", "wallet"),
+            default_modules=("catalog", "orders", "documents", "support", "news", "feedback", "timeline", "wallet", "clubs"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Supplies"), gettext_noop("Reports"), gettext_noop("Equipment"),
                 gettext_noop("Training"), gettext_noop("Other"))}},

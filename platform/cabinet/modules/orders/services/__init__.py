@@ -8,7 +8,16 @@ from .cart import add_to_cart, change_quantity, fit_to_available, get_cart, quan
 from .checkout import checkout, clean_receiving, erase_personal_data, lines_need_delivery, place_order
 from .discounts import delete_discount_rule, engine_rule_errors, save_discount_rule, set_discount_rule_active
 from .invoices import EVENT_INVOICE, issue_invoice, send_invoice_email
-from .prices import PricedCartLines, active_rules, is_first_order, lines_from_items, price_for, price_lines
+from .prices import (
+    PricedCartLines,
+    active_rules,
+    condition_choices,
+    customer_conditions,
+    is_first_order,
+    lines_from_items,
+    price_for,
+    price_lines,
+)
 from .recurring import (
     EVENT_RECURRING,
     Change,
@@ -37,7 +46,7 @@ from .statuses import (
 
 __all__ = [
     "BULK_LIMIT", "EVENT_INVOICE", "ORDER_EVENTS", "EVENT_RECURRING", "Change", "PricedCartLines", "StatusChangeResult",
-    "active_rules", "add_to_cart", "bulk_change_status", "cancel", "change_quantity", "change_status", "checkout",
+    "active_rules", "add_to_cart", "condition_choices", "customer_conditions", "bulk_change_status", "cancel", "change_quantity", "change_status", "checkout",
     "clean_receiving", "clean_tracking", "create_recurring", "delete_discount_rule", "engine_rule_errors",
     "erase_personal_data", "first_run_date", "fit_to_available", "get_cart", "is_first_order", "issue_invoice",
     "lines_from_items", "lines_need_delivery", "local_today", "next_run_date", "order_event", "pause_recurring",
