@@ -72,7 +72,7 @@ VERTICALS: dict[str, Vertical] = {
             order_noun=_("appointment"), order_noun_plural=_("appointments"),
             demo_slug="city-clinic", demo_name="City Clinic",
             demo_customers=(("Ivan Sidorov", "ivan@patient.demo"), ("Maria Kovalenko", "maria@patient.demo")),
-            default_modules=("catalog", "orders", "documents", "support", "news", "timeline", "clubs"),
+            default_modules=("documents", "support", "news", "timeline"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Appointment"), gettext_noop("Test results"), gettext_noop("Billing and payment"),
                 gettext_noop("Complaint"), gettext_noop("Other"))}},

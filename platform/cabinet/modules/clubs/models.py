@@ -116,3 +116,6 @@ class Report(models.Model):
         ordering = ("created_at", "id")
         constraints = [models.UniqueConstraint(fields=("post", "reporter"), condition=Q(resolved_at__isnull=True),
                                                name="clubs_one_open_report")]
+
+    def __str__(self) -> str:
+        return f"report of {self.post_id}"

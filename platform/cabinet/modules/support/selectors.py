@@ -97,12 +97,14 @@ def staff_queue(status: str = "", query: str = "", *, assignee: str = "", me=Non
         if query.lstrip("#").isdigit():
             match |= Q(pk=int(query.lstrip("#")))
         requests = requests.filter(match)
-    requests = with_priority(requests)
     if status == "all":
-        return requests.order_by("-priority_rank", "-updated_at", "-id")
-    if status in Request.Status.values:
-        return requests.filter(status=status).order_by("-priority_rank", "-updated_at", "-id")
-    return requests.filter(status__in=Request.OPEN_STATUSES).order_by("-priority_rank", "updated_at", "id")
+        requests, order = requests, ("-updated_at", "-id")
+    elif status in Request.Status.values:
+        requests, order = requests.filter(status=status), ("-updated_at", "-id")
+    else:
+        requests, order = requests.filter(status__in=Request.OPEN_STATUSES), ("updated_at", "id")
+    # Requests of customers a module ranks higher (club members) first, then the usual order.
+    return with_priority(requests).order_by(*("-priority_rank", *order))
 
 
 def priority_tiers() -> list[registry.SupportTier]:

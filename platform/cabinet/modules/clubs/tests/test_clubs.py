@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django_tenants.utils import tenant_context
-from freezegun import freeze_time
 
 from cabinet.modules.clubs import selectors, services
 from cabinet.modules.clubs.models import Club, Membership, Post, Report
@@ -57,7 +56,7 @@ class TestJoining:
             assert request.status == "pending"
         manager = make_user(alpha, "boss@alpha.test", role="manager")
         staff = alpha_client.__class__(HTTP_HOST="alpha.localhost")
-        staff.force_login(manager)
+        sign_in(staff, alpha, manager.email)
         page = staff.get("/manage/clubs/approvals/")
         assert "VIP guests" in page.content.decode()
         staff.post(f"/manage/clubs/members/{request.pk}/approve/", {"next": "approvals"})
@@ -73,7 +72,7 @@ class TestJoining:
 
 
 def completed_order(tenant, email, total, at):
-    with tenant_context(tenant), freeze_time(at):
+    with tenant_context(tenant):
         return Order.objects.create(customer=user(tenant, email), currency="RUB", total=Decimal(total),
                                     subtotal=Decimal(total), status="done", flow="service", created_at=at,
                                     recipient_name="A", phone="+380501234567")
@@ -155,7 +154,7 @@ class TestBoard:
             assert Report.objects.filter(post=post, resolved_at=None).count() == 1
         editor = make_user(alpha, "editor@alpha.test", role="editor")
         staff = alpha_client.__class__(HTTP_HOST="alpha.localhost")
-        staff.force_login(editor)
+        sign_in(staff, alpha, editor.email)
         queue = staff.get("/manage/clubs/reports/").content.decode()
         assert "Buy my pills" in queue and "Spam" in queue
         staff.post(f"/manage/clubs/posts/{post.pk}/hide/", {"next": "reports"})
@@ -210,7 +209,7 @@ class TestPricingThroughTheCart:
         club(alpha)
         owner = make_user(alpha, "owner2@alpha.test", role="owner")
         staff = alpha_client.__class__(HTTP_HOST="alpha.localhost")
-        staff.force_login(owner)
+        sign_in(staff, alpha, owner.email)
         page = staff.get("/manage/orders/discounts/new/").content.decode()
         assert "Member of the club: Young mothers" in page
         refused = staff.post("/manage/orders/discounts/new/", {
