@@ -197,3 +197,41 @@ class PaymentPurpose:
     refunded: str = ""
     # Filled in by the registry: the module that declared it.
     module: str = ""
+
+
+@dataclass(frozen=True)
+class SupportTier:
+    """Customers whose requests come first: `customer_ids` is a queryset of customer ids (a subquery, never
+    read into Python), `rank` above 0 (higher first), `badge` the short text staff see beside the request."""
+
+    rank: int
+    badge: str
+    customer_ids: Any
+
+
+@dataclass(frozen=True)
+class PricingCondition:
+    """A condition a discount rule can ask of the customer, kept by a module the orders module does not know
+    ("member of club X"). A rule names it as "<key>:<value>". `values` is the dotted path of
+    callable(customer) -> set of str: the values the customer meets now (one or two queries); `choices` the
+    dotted path of callable() -> list of (value, label): what the rule editor offers. Keys are unique over all
+    modules; a condition of a switched-off module is met by nobody."""
+
+    key: str
+    label: Text
+    values: str
+    choices: str
+    # Filled in by the registry: the module that declared it.
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class SupportPriority:
+    """What puts a customer's support requests higher in the staff queue, kept by a module support does not
+    know (club members first). `tiers` is the dotted path of callable() -> list of SupportTier (one cheap
+    query): the queue sorts by them in SQL, so the order holds across its pages."""
+
+    key: str
+    tiers: str
+    # Filled in by the registry: the module that declared it.
+    module: str = ""

@@ -30,6 +30,9 @@ from cabinet.declarations import (  # noqa: F401 - modules import their declarat
     NavEntry,
     PaymentPurpose,
     PeriodicTask,
+    PricingCondition,
+    SupportPriority,
+    SupportTier,
     Text,
     TimelineEntry,
     TimelineSource,
@@ -82,6 +85,10 @@ class Module:
     customer_card: str = ""
     # What the module takes card payments for, and its handlers (see PaymentPurpose).
     payment_purposes: tuple[PaymentPurpose, ...] = ()
+    # Conditions discount rules can ask of a customer (see PricingCondition).
+    pricing_conditions: tuple[PricingCondition, ...] = ()
+    # What ranks a customer's support requests higher in the staff queue (see SupportPriority).
+    support_priorities: tuple[SupportPriority, ...] = ()
     order: int = 100
 
     @property
@@ -184,6 +191,14 @@ def check_declarations(module: Module) -> None:
         for handler in (purpose.succeeded, purpose.refunded):
             if handler:
                 _check_callable(handler, f"payment purpose {purpose.key!r} of module {module.key!r}")
+    for condition in module.pricing_conditions:
+        if ":" in condition.key or not condition.key:
+            raise ImproperlyConfigured(f"Pricing condition key {condition.key!r} of module {module.key!r} "
+                                       "must be non-empty and have no colon")
+        for path in (condition.values, condition.choices):
+            _check_callable(path, f"pricing condition {condition.key!r} of module {module.key!r}")
+    for priority in module.support_priorities:
+        _check_callable(priority.tiers, f"support priority {priority.key!r} of module {module.key!r}")
 
 
 def timeline_source(path: str, owner: str) -> TimelineSource:
@@ -289,6 +304,28 @@ def require_payment_purpose(key: str) -> PaymentPurpose:
         return payment_purposes()[key]
     except KeyError:
         raise LookupError(f"No module declares the payment purpose {key!r}") from None
+
+
+@functools.cache
+def pricing_conditions() -> dict[str, PricingCondition]:
+    """Every declared pricing condition by key, each with the module that declared it."""
+    found: dict[str, PricingCondition] = {}
+    for module in _collect().values():
+        for condition in module.pricing_conditions:
+            if condition.key in found:
+                raise ImproperlyConfigured(f"Pricing condition {condition.key!r} is declared twice")
+            found[condition.key] = replace(condition, module=module.key)
+    return found
+
+
+@functools.cache
+def support_priorities() -> tuple[SupportPriority, ...]:
+    """Every declared support priority, each with the module that declared it."""
+    found = [replace(p, module=m.key) for m in _collect().values() for p in m.support_priorities]
+    keys = [p.key for p in found]
+    if len(set(keys)) != len(keys):
+        raise ImproperlyConfigured(f"A support priority is declared twice: {sorted(keys)}")
+    return tuple(found)
 
 
 def module_for_namespace(namespace: str) -> Module | None:

@@ -57,6 +57,7 @@ TENANT_APPS = [
     "cabinet.modules.support",
     "cabinet.modules.feedback",
     "cabinet.modules.timeline",
+    "cabinet.modules.clubs",
     "cms",
     "taggit",
     "wagtail.sites",

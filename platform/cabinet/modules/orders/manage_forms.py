@@ -125,7 +125,7 @@ class DiscountRuleForm(forms.ModelForm):
         model = DiscountRule
         fields = ("title", "kind", "value", "value_type", "scope", "products", "categories", "combine",
                   "priority", "active", "currency", "min_quantity", "threshold", "customer_group",
-                  "starts_at", "ends_at", "weekdays", "daily_start", "daily_end", "time_zone")
+                  "condition", "starts_at", "ends_at", "weekdays", "daily_start", "daily_end", "time_zone")
         widgets = {
             "value": forms.TextInput(attrs={"inputmode": "decimal"}),
             "threshold": forms.TextInput(attrs={"inputmode": "decimal"}),
@@ -135,7 +135,8 @@ class DiscountRuleForm(forms.ModelForm):
         help_texts = {
             "kind": _("Quantity break: from N units of one item. Category discount: every item of the chosen "
                       "categories. Cart total: from a sum. First order: a customer's first order. Customer "
-                      "group: customers of one group. Time window: on dates, weekdays or hours."),
+                      "group: customers of one group. Time window: on dates, weekdays or hours. Special "
+                      "condition: customers who meet a condition of another module, such as club members."),
             "value": _("A percentage (above 0, at most 100) or an amount, as chosen below."),
             "value_type": _("A fixed amount is possible only for a cart total or a first order discount."),
             "scope": _("Quantity breaks apply to chosen products or categories; category discounts to "
@@ -169,6 +170,16 @@ class DiscountRuleForm(forms.ModelForm):
         self.fields["customer_group"] = forms.ChoiceField(
             label=_("Customer group"), required=False, choices=[("", "—"), *groups],
             help_text=_("Customer group only. Groups and their members are kept under Customers → Customer groups."))
+
+        conditions = services.condition_choices()
+        if rule.condition and rule.condition not in dict(conditions):
+            conditions.append((rule.condition, _("(a condition no longer offered)")))
+        self.fields["condition"] = forms.ChoiceField(
+            label=_("Condition"), required=False, choices=[("", "—"), *conditions],
+            help_text=_("Special condition only: what the customer must meet, such as being a member of a club."))
+
+    def clean_condition(self):
+        return (self.cleaned_data.get("condition") or "").strip()
 
     def clean_time_zone(self):
         name = (self.cleaned_data.get("time_zone") or "").strip() or "UTC"

@@ -64,6 +64,7 @@ class DiscountRule(models.Model):
         FIRST_ORDER = pricing.RuleKind.FIRST_ORDER.value, _("First order")
         CUSTOMER_GROUP = pricing.RuleKind.CUSTOMER_GROUP.value, _("Customer group")
         TIME_WINDOW = pricing.RuleKind.TIME_WINDOW.value, _("Time window")
+        CONDITION = pricing.RuleKind.CONDITION.value, _("Special condition")
 
     class ValueType(models.TextChoices):
         PERCENT = pricing.ValueType.PERCENT.value, _("Percent")
@@ -99,6 +100,8 @@ class DiscountRule(models.Model):
     daily_start = models.TimeField(_("daily from"), null=True, blank=True)
     daily_end = models.TimeField(_("daily until"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # A condition another module keeps, "<condition key>:<value>" (cabinet.registry.pricing_conditions).
+    condition = models.CharField(_("condition"), max_length=120, blank=True)
 
     class Meta:
         ordering = ("priority", "id")
@@ -117,7 +120,8 @@ class DiscountRule(models.Model):
             priority=self.priority, active=self.active, currency=self.currency or None,
             min_quantity=self.min_quantity, threshold=self.threshold, customer_group=self.customer_group or None,
             starts_at=self.starts_at, ends_at=self.ends_at, weekdays=frozenset(self.weekdays or ()),
-            daily_start=self.daily_start, daily_end=self.daily_end, time_zone=self.time_zone or "UTC")
+            daily_start=self.daily_start, daily_end=self.daily_end, time_zone=self.time_zone or "UTC",
+            condition=self.condition or None)
 
 
 class Cart(models.Model):

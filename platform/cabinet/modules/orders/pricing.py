@@ -34,6 +34,9 @@ class RuleKind(StrEnum):
     FIRST_ORDER = "first_order"
     CUSTOMER_GROUP = "customer_group"
     TIME_WINDOW = "time_window"
+    # A condition another module keeps ("member of club X"), found through the registry: the rule names it
+    # as "<condition key>:<value>" and the context carries the ones the customer meets.
+    CONDITION = "condition"
 
 
 class ValueType(StrEnum):
@@ -54,7 +57,7 @@ class Combine(StrEnum):
 
 # Kinds that discount each matching line, and kinds that discount the cart as a whole.
 LINE_KINDS = frozenset({RuleKind.QUANTITY_BREAK, RuleKind.CATEGORY_SHARE, RuleKind.CUSTOMER_GROUP,
-                        RuleKind.TIME_WINDOW})
+                        RuleKind.TIME_WINDOW, RuleKind.CONDITION})
 CART_KINDS = frozenset({RuleKind.CART_THRESHOLD, RuleKind.FIRST_ORDER})
 ALLOWED_SCOPES: dict[str, frozenset[Scope]] = {
     RuleKind.QUANTITY_BREAK: frozenset({Scope.PRODUCTS, Scope.CATEGORIES}),
@@ -63,6 +66,7 @@ ALLOWED_SCOPES: dict[str, frozenset[Scope]] = {
     RuleKind.FIRST_ORDER: frozenset({Scope.CART}),
     RuleKind.CUSTOMER_GROUP: frozenset({Scope.CART, Scope.PRODUCTS, Scope.CATEGORIES}),
     RuleKind.TIME_WINDOW: frozenset({Scope.CART, Scope.PRODUCTS, Scope.CATEGORIES}),
+    RuleKind.CONDITION: frozenset({Scope.CART, Scope.PRODUCTS, Scope.CATEGORIES}),
 }
 # A fixed amount off only makes sense for the cart as a whole; line kinds take a percentage.
 FIXED_ALLOWED = CART_KINDS
@@ -99,11 +103,14 @@ class PricingContext:
     now: datetime
     customer_groups: frozenset[str] = frozenset()
     is_first_order: bool = False
+    # The conditions of other modules the customer meets, each "<condition key>:<value>".
+    conditions: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None or self.now.utcoffset() is None:
             raise PricingError("the moment of pricing must be timezone-aware")
         object.__setattr__(self, "customer_groups", frozenset(self.customer_groups))
+        object.__setattr__(self, "conditions", frozenset(self.conditions))
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,8 @@ class Rule:
     daily_start: time | None = None
     daily_end: time | None = None
     time_zone: str = "UTC"
+    # condition: the condition the customer must meet, "<condition key>:<value>" ("clubs.member:3").
+    condition: str | None = None
 
     @property
     def sort_key(self) -> tuple[int, int]:
@@ -344,6 +353,8 @@ def _applies_to_customer(rule: Rule, context: PricingContext) -> bool:
         return rule.customer_group in context.customer_groups
     if rule.kind == RuleKind.TIME_WINDOW:
         return is_in_time_window(rule, context.now)
+    if rule.kind == RuleKind.CONDITION:
+        return rule.condition in context.conditions
     return True
 
 
@@ -452,6 +463,8 @@ def _explain(facts: DiscountFacts) -> str:
         return _("%(discount)s: your first order") % {"discount": discount}
     if facts.kind == RuleKind.CUSTOMER_GROUP:
         return _("%(discount)s for your customer group: %(title)s") % {"discount": discount, "title": facts.title}
+    if facts.kind == RuleKind.CONDITION:
+        return _("%(discount)s, your special offer: %(title)s") % {"discount": discount, "title": facts.title}
     return _("%(discount)s, limited time: %(title)s") % {"discount": discount, "title": facts.title}
 
 
@@ -548,6 +561,13 @@ def _validate_kind_fields(rule: Rule, add: AddError) -> None:
             add("customer_group", _("Enter the customer group."))
     elif rule.customer_group is not None:
         add("customer_group", _("Only a customer group discount has a group."))
+
+    if kind == RuleKind.CONDITION:
+        key, colon, value = (rule.condition or "").partition(":")
+        if not (key.strip() and colon and value.strip()):
+            add("condition", _("Choose the condition the customer must meet."))
+    elif rule.condition is not None:
+        add("condition", _("Only a special condition discount has a condition."))
 
     timed = (rule.starts_at, rule.ends_at, rule.daily_start, rule.daily_end)
     if kind == RuleKind.TIME_WINDOW:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -377,3 +379,16 @@ def describe_schedule(recurring: RecurringOrder) -> str:
     if recurring.period == RecurringOrder.Period.BIWEEKLY:
         return _("Every 2 weeks on %(weekday)s") % {"weekday": weekday}
     return _("Every week on %(weekday)s") % {"weekday": weekday}
+
+
+def completed_spend(*, currency: str, since: datetime, until: datetime,
+                    customer_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """What each customer spent in `currency` on orders placed at `since` <= created_at < `until` that reached
+    the end of their flow (delivered, collected, done; a cancelled one never counts): customer id → sum of
+    totals. One query; `customer_ids` narrows it to some customers."""
+    done = sorted(flows.FINAL - {flows.CANCELLED})
+    orders = Order.objects.filter(currency=currency, status__in=done, created_at__gte=since, created_at__lt=until)
+    if customer_ids is not None:
+        orders = orders.filter(customer_id__in=list(customer_ids))
+    return {row["customer_id"]: row["spent"]
+            for row in orders.values("customer_id").annotate(spent=Sum("total")).order_by()}

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
+from django.utils.module_loading import import_string
+
+from cabinet import registry
+from cabinet.portal.selectors import portal_state
 
 from . import topics
 from .models import Attachment, Request, Stage, StageMove
@@ -94,10 +98,37 @@ def staff_queue(status: str = "", query: str = "", *, assignee: str = "", me=Non
             match |= Q(pk=int(query.lstrip("#")))
         requests = requests.filter(match)
     if status == "all":
-        return requests.order_by("-updated_at", "-id")
-    if status in Request.Status.values:
-        return requests.filter(status=status).order_by("-updated_at", "-id")
-    return requests.filter(status__in=Request.OPEN_STATUSES).order_by("updated_at", "id")
+        requests, order = requests, ("-updated_at", "-id")
+    elif status in Request.Status.values:
+        requests, order = requests.filter(status=status), ("-updated_at", "-id")
+    else:
+        requests, order = requests.filter(status__in=Request.OPEN_STATUSES), ("updated_at", "id")
+    # Requests of customers a module ranks higher (club members) first, then the usual order.
+    return with_priority(requests).order_by(*("-priority_rank", *order))
+
+
+def priority_tiers() -> list[registry.SupportTier]:
+    """The tiers of customers whose requests come first, declared by modules that are on (club members),
+    highest rank first."""
+    state = portal_state()
+    tiers: list[registry.SupportTier] = []
+    for priority in registry.support_priorities():
+        if state.is_enabled(priority.module):
+            tiers += import_string(priority.tiers)()
+    return sorted((tier for tier in tiers if tier.rank > 0), key=lambda tier: -tier.rank)
+
+
+def with_priority(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """Requests annotated with `priority_rank` (0: none) and `priority_badge` ("": none) of the highest
+    tier their customer is in; sorted on in SQL."""
+    tiers = priority_tiers()
+    if not tiers:
+        return requests.annotate(priority_rank=Value(0), priority_badge=Value(""))
+    return requests.annotate(
+        priority_rank=Case(*(When(customer_id__in=tier.customer_ids, then=Value(tier.rank)) for tier in tiers),
+                           default=Value(0), output_field=IntegerField()),
+        priority_badge=Case(*(When(customer_id__in=tier.customer_ids, then=Value(tier.badge)) for tier in tiers),
+                            default=Value(""), output_field=CharField()))
 
 
 def staff_request(pk: int) -> Request | None:

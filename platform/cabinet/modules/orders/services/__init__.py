@@ -25,7 +25,16 @@ from .payments import (
     refund_to_balance,
     start_card_payment,
 )
-from .prices import PricedCartLines, active_rules, is_first_order, lines_from_items, price_for, price_lines
+from .prices import (
+    PricedCartLines,
+    active_rules,
+    condition_choices,
+    customer_conditions,
+    is_first_order,
+    lines_from_items,
+    price_for,
+    price_lines,
+)
 from .recurring import (
     EVENT_RECURRING,
     Change,
@@ -58,7 +67,7 @@ __all__ = [
     "paid_amount", "pay_from_balance", "payment_required", "payment_terms_days", "record_bank_transfer",
     "refund_to_balance", "remind_overdue", "start_card_payment", "step_for",
     "BULK_LIMIT", "EVENT_INVOICE", "ORDER_EVENTS", "EVENT_RECURRING", "Change", "PricedCartLines", "StatusChangeResult",
-    "active_rules", "add_to_cart", "bulk_change_status", "cancel", "change_quantity", "change_status", "checkout",
+    "active_rules", "add_to_cart", "condition_choices", "customer_conditions", "bulk_change_status", "cancel", "change_quantity", "change_status", "checkout",
     "clean_receiving", "clean_tracking", "create_recurring", "delete_discount_rule", "engine_rule_errors",
     "erase_personal_data", "first_run_date", "fit_to_available", "get_cart", "is_first_order", "issue_invoice",
     "lines_from_items", "lines_need_delivery", "local_today", "next_run_date", "order_event", "pause_recurring",

@@ -31,7 +31,8 @@ def engine_rule_errors(data: dict[str, Any], pk: int | None = None) -> dict[str,
             customer_group=(data.get("customer_group") or "").strip() or None,
             starts_at=data.get("starts_at"), ends_at=data.get("ends_at"),
             weekdays=frozenset(data.get("weekdays") or ()), daily_start=data.get("daily_start"),
-            daily_end=data.get("daily_end"), time_zone=data.get("time_zone") or "UTC")
+            daily_end=data.get("daily_end"), time_zone=data.get("time_zone") or "UTC",
+            condition=(data.get("condition") or "").strip() or None)
     except TypeError:  # an unhashable weekday or product id: the form never sends one
         return {"__all__": [_("The rule could not be read.")]}
     return {_RULE_FIELD_NAMES.get(name, name): messages
@@ -47,6 +48,7 @@ def save_discount_rule(rule: DiscountRule, *, products: Any = (), categories: An
     if errors:
         raise ValidationError(errors)
     rule.customer_group = (rule.customer_group or "").strip()
+    rule.condition = (rule.condition or "").strip()
     rule.time_zone = rule.time_zone or "UTC"
     rule.weekdays = sorted(rule.weekdays or [])
     with transaction.atomic():

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from cabinet import registry
 from cabinet.accounts.selectors import customer_group_keys
 from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.orders import pricing
@@ -40,6 +42,41 @@ def is_first_order(customer) -> bool:
     return not Order.objects.filter(customer=customer).exclude(status=Order.Status.CANCELLED).exists()
 
 
+def customer_conditions(customer) -> frozenset[str]:
+    """The conditions of other modules the customer meets ("clubs.member:3"), asked through the registry;
+    a switched-off module's conditions are met by nobody, and one that fails is logged and left out."""
+    from cabinet.portal.selectors import portal_state
+
+    found: set[str] = set()
+    if customer is None or not getattr(customer, "pk", None):
+        return frozenset()
+    state = portal_state()
+    for key, condition in registry.pricing_conditions().items():
+        if not state.is_enabled(condition.module):
+            continue
+        try:
+            values = import_string(condition.values)(customer)
+        except Exception:  # a broken condition must not stop customers from buying
+            logger.exception("pricing condition %s failed", key)
+            continue
+        found.update(f"{key}:{value}" for value in values)
+    return frozenset(found)
+
+
+def condition_choices() -> list[tuple[str, str]]:
+    """What the rule editor offers for a special condition: "<key>:<value>" with its label, of the modules
+    that are on."""
+    from cabinet.portal.selectors import portal_state
+
+    state = portal_state()
+    choices: list[tuple[str, str]] = []
+    for key, condition in registry.pricing_conditions().items():
+        if state.is_enabled(condition.module):
+            choices += [(f"{key}:{value}", f"{condition.label}: {label}")
+                        for value, label in import_string(condition.choices)()]
+    return choices
+
+
 @dataclass(frozen=True)
 class PricedCartLines:
     lines: list[CartLine]  # with their products; unsaved lines when priced from items
@@ -55,7 +92,8 @@ def price_lines(customer, lines: list[CartLine], *, now: datetime | None = None)
     engine_lines = [pricing.CartLine(product_id=line.product_id, category_id=line.product.category_id,
                                      quantity=line.quantity, unit_price=line.product.price) for line in lines]
     context = pricing.PricingContext(now=now or timezone.now(), customer_groups=customer_group_keys(customer),
-                                     is_first_order=is_first_order(customer))
+                                     is_first_order=is_first_order(customer),
+                                     conditions=customer_conditions(customer))
     return PricedCartLines(lines=lines, priced=pricing.price_cart(engine_lines, currency, context, active_rules()))
 
 

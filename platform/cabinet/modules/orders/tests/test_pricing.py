@@ -523,6 +523,8 @@ def rule_lists(draw):
             common["threshold"] = draw(st.decimals(D("0.01"), D("3000"), places=2))
         if kind == RuleKind.CUSTOMER_GROUP:
             common["customer_group"] = draw(st.sampled_from(["wholesale", "vip"]))
+        if kind == RuleKind.CONDITION:
+            common["condition"] = draw(st.sampled_from(["clubs.member:1", "clubs.member:2"]))
         if kind == RuleKind.TIME_WINDOW:
             start = FRIDAY_NOON + timedelta(hours=draw(st.integers(-48, 24)))
             common.update(starts_at=start, ends_at=start + timedelta(hours=draw(st.integers(1, 72))),
@@ -589,3 +591,14 @@ def test_without_rules_nothing_is_discounted_and_inactive_rules_change_nothing(l
     assert plain.total == plain.undiscounted == plain.subtotal
     switched_off = [replace(r, active=False) for r in rules]
     assert price_cart(lines, "EUR", context, switched_off) == plain
+
+
+def test_a_condition_rule_applies_only_to_a_customer_who_meets_its_condition():
+    rule = Rule(id=1, title="Club", kind=RuleKind.CONDITION, value=D("20"), condition="clubs.member:3")
+    lines = [CartLine(product_id=1, category_id=None, quantity=1, unit_price=D("100.00"))]
+    member = PricingContext(now=FRIDAY_NOON, conditions=frozenset({"clubs.member:3"}))
+    other = PricingContext(now=FRIDAY_NOON, conditions=frozenset({"clubs.member:4"}))
+    assert price_cart(lines, "EUR", member, [rule]).total == D("80.00")
+    assert price_cart(lines, "EUR", other, [rule]).total == D("100.00")
+    assert "condition" in validate_rule(replace(rule, condition=None))
+    assert "condition" in validate_rule(replace(rule, kind=RuleKind.FIRST_ORDER, scope="cart"))

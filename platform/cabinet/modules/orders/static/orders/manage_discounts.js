@@ -10,6 +10,7 @@
     min_quantity: function (v) { return v.kind === "quantity_break"; },
     threshold: function (v) { return v.kind === "cart_threshold"; },
     customer_group: function (v) { return v.kind === "customer_group"; },
+    condition: function (v) { return v.kind === "condition"; },
     time_window: function (v) { return v.kind === "time_window"; }
   };
 
