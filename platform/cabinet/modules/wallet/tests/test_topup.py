@@ -223,7 +223,7 @@ class TestRefunds:
         sign_in(alpha_client, alpha, "manager@alpha.test")
         customer = user(alpha, "customer@alpha.test")
         page = alpha_client.get(f"/manage/wallet/{customer.pk}/").content.decode()
-        assert "Refund to the card" in page
+        assert "Refund to card" in page
         response = alpha_client.post(f"/manage/wallet/{customer.pk}/topups/{payment.pk}/refund/")
         assert response.status_code == 302 and manager
         with tenant_context(alpha):
