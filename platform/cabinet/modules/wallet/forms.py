@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -69,3 +70,15 @@ class AdjustForm(forms.Form):
 class CreditLimitForm(forms.Form):
     limit = forms.DecimalField(label=_("Credit limit"), max_digits=15, decimal_places=2, min_value=0)
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
+
+
+class TopupForm(forms.Form):
+    # Text, not a number field: the service reads "500", "500.50" and "500,50" and explains the limits itself.
+    amount = forms.CharField(label=_("Amount"), max_length=20)
+
+
+class RefundToBalanceForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=15, decimal_places=2, min_value=Decimal("0.01"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
+    note = forms.CharField(label=_("What is refunded"), required=False, max_length=MAX_NOTE,
+                           help_text=_("The customer sees it beside the entry."))

@@ -13,7 +13,8 @@ from cabinet.accounts.permissions import role_required
 from cabinet.forms import add_service_errors
 
 from . import selectors, services
-from .forms import AdjustForm, CreditLimitForm, FindForm
+from . import topup as topups
+from .forms import AdjustForm, CreditLimitForm, FindForm, RefundToBalanceForm
 from .module import MODULE
 from .views import entries_page
 
@@ -25,14 +26,16 @@ def _customer(customer_id):
     return get_object_or_404(User, pk=customer_id, role=User.Role.CUSTOMER)
 
 
-def _page(request, customer, *, adjust=None, limit=None, status=200):
+def _page(request, customer, *, adjust=None, limit=None, refund=None, status=200):
     filters, page, lines = entries_page(request, customer)
     currencies = selectors.currencies(customer=customer) or ["RUB"]
     return render(request, "wallet/manage_customer.html", {
         "customer": customer, "balances": selectors.balances(customer=customer), "filters": filters,
         "page": page, "lines": lines, "limit_changes": selectors.limit_changes(customer=customer),
         "adjust_form": adjust or AdjustForm(initial={"currency": currencies[0]}),
-        "limit_form": limit or CreditLimitForm(initial={"currency": currencies[0], "limit": Decimal("0")})},
+        "limit_form": limit or CreditLimitForm(initial={"currency": currencies[0], "limit": Decimal("0")}),
+        "refund_form": refund or RefundToBalanceForm(initial={"currency": currencies[0]}),
+        "topups": topups.card_topups(customer=customer)},
         status=status)
 
 
@@ -87,3 +90,37 @@ def credit_limit(request, customer_id):
                 "customer": person.display_name})
             return redirect("wallet-manage:customer", person.pk)
     return _page(request, person, limit=form, status=400)
+
+
+@require_http_methods(["POST"])
+@manage_roles
+def refund_card(request, customer_id, payment_id):
+    """A card top-up refunded to the card through Stripe; the balance is debited when Stripe confirms."""
+    person = _customer(customer_id)
+    try:
+        topups.refund_to_card(customer=person, payment_id=payment_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The refund to the card is requested from Stripe; the balance changes when "
+                                    "Stripe confirms it."))
+    return redirect("wallet-manage:customer", person.pk)
+
+
+@require_http_methods(["POST"])
+@manage_roles
+def refund_balance(request, customer_id):
+    person = _customer(customer_id)
+    form = RefundToBalanceForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            topups.refund_to_balance(customer=person, amount=data["amount"], currency=data["currency"],
+                                     note=data["note"], actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The refund is credited to the balance of %(customer)s.") % {
+                "customer": person.display_name})
+            return redirect("wallet-manage:customer", person.pk)
+    return _page(request, person, refund=form, status=400)

@@ -1,14 +1,18 @@
 """Customer pages of the wallet: balances with the explained entries, and the statement of a period (page, PDF)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cabinet.forms import add_service_errors
 
 from . import selectors
-from .forms import FilterForm, StatementForm
+from . import topup as topups
+from .forms import FilterForm, StatementForm, TopupForm
 from .statement_pdf import render_statement_pdf, statement_filename
 
 PAGE_SIZE = 25
@@ -36,7 +40,29 @@ def _statement_form(request, customer) -> StatementForm:
 def balance(request):
     filters, page, lines = entries_page(request, request.user)
     return render(request, "wallet/balance.html", {
-        "balances": selectors.balances(customer=request.user), "filters": filters, "page": page, "lines": lines})
+        "balances": selectors.balances(customer=request.user), "filters": filters, "page": page, "lines": lines,
+        **_topup_context(TopupForm())})
+
+
+def _topup_context(form) -> dict:
+    low, high, currency = topups.limits()
+    return {"topup_form": form, "topup_available": topups.available(), "topup_min": low, "topup_max": high,
+            "topup_currency": currency}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required(login_url="accounts:login")
+def topup(request):
+    """The amount of a top-up by card; a good one goes on to billing's card page (Stripe.js Elements)."""
+    form = TopupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = topups.start_topup(customer=request.user, amount=form.cleaned_data["amount"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("billing:card", payment.pk)
+    return render(request, "wallet/topup.html", _topup_context(form), status=400 if form.errors else 200)
 
 
 @require_GET
