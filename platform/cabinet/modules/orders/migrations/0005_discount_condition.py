@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0003_kinds_numbers_tracking_discount_facts'),
+        ('orders', '0004_invoice_due_dates_payments'),
     ]
 
     operations = [
