@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 import verticals
 from cabinet import registry
 from cabinet.portal.models import ModuleSwitch
-from cabinet.portal.services import set_module_enabled
+from cabinet.portal.services import enable_with_dependencies, set_module_enabled
 from tests.helpers import sign_in
 
 
@@ -71,11 +71,8 @@ def test_switched_off_module_answers_404_everywhere_and_leaves_the_navigation(ke
     paths = _plain_paths(key)
     assert paths, f"module {key} mounts no URL"
     sign_in(alpha_client, alpha, "owner@alpha.test")
-    module = registry.get_module(key)
     with tenant_context(alpha):
-        for dependency in module.depends_on:
-            set_module_enabled(dependency, True)
-        set_module_enabled(key, True)
+        enable_with_dependencies(key)
     on = {path: alpha_client.get(path).status_code for path in paths}
     assert all(code != 404 for code in on.values()), on
     with tenant_context(alpha):

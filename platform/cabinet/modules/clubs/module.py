@@ -21,8 +21,8 @@ MODULE = Module(
     dashboard_card="cabinet.modules.clubs.cards.dashboard_card",
     nav=(NavEntry(_("Clubs"), "list", icon="users", login_required=False, current_for=("*",)),),
     manage_nav=(
-        ManageEntry(_("Clubs"), "clubs", roles=("owner", "manager", "editor"), icon="users", group="customers"),
-        ManageEntry(_("Join requests"), "approvals", roles=("owner", "manager", "editor"), icon="users",
+        ManageEntry(_("Clubs"), "clubs", roles=("owner", "manager"), icon="users", group="customers"),
+        ManageEntry(_("Join requests"), "approvals", roles=("owner", "manager"), icon="users",
                     group="customers"),
         ManageEntry(_("Reported posts"), "reports", roles=("owner", "manager", "editor"), icon="flag",
                     group="content"),
@@ -37,7 +37,7 @@ MODULE = Module(
     personal_data="cabinet.modules.clubs.selectors.personal_data",
     erase_personal_data="cabinet.modules.clubs.services.erase_personal_data",
     demo_content="cabinet.modules.clubs.demo.seed_demo_content",
-    manage_card=ManageCard("cabinet.modules.clubs.cards.manage_card", roles=("owner", "manager", "editor")),
+    manage_card=ManageCard("cabinet.modules.clubs.cards.manage_card", roles=("owner", "manager")),
     periodic_tasks=(PeriodicTask("cabinet.clubs.tasks.recalculate_spend_clubs", every=3600.0),),
     pricing_conditions=(PricingCondition(
         key="clubs.member", label=_("Member of the club"), values="cabinet.modules.clubs.selectors.condition_values",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -255,7 +256,8 @@ def make_invoice(tenant, order_id, number, pdf=PDF):
     with tenant_context(tenant):
         order = Order.objects.get(pk=order_id)
         return Invoice.objects.filter(order=order).first() or Invoice.objects.create(
-            order=order, number=number, currency=order.currency, total=order.total, pdf=pdf)
+            order=order, number=number, currency=order.currency, total=order.total, pdf=pdf,
+            due_on=timezone.localdate())
 
 
 def test_list_detail_filter_and_invoices(alpha, alpha_client, shop, api_key):

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from cabinet.modules.orders import services, tasks
 from cabinet.modules.orders.invoice_pdf import invoice_language
 from cabinet.modules.orders.models import DiscountRule, Order, OrderLine, discount_texts
+from cabinet.modules.orders.module import MODULE as ORDERS_MODULE
 from cabinet.portal.services import update_module_settings
 from tests.helpers import delivered_mail
 
@@ -129,7 +130,7 @@ class TestInvoiceLanguage:
             customer = user(alpha, CUSTOMER)
             customer.language = "ru"
             customer.save(update_fields=["language"])
-            update_module_settings("orders", {"invoice_language": "uk"})
+            update_module_settings("orders", {**ORDERS_MODULE.default_settings(), "invoice_language": "uk"})
         invoice = self.confirm(alpha, discounted)
         text = pdf_text(bytes(invoice.pdf))
         assert "Счёт" in text and "от 5 шт. этого товара" in text and "Рахунок" not in text
@@ -140,7 +141,7 @@ class TestInvoiceLanguage:
                             lambda invoice_id: tasks.email_invoice.apply(args=[invoice_id]))
         with tenant_context(alpha):
             assert user(alpha, CUSTOMER).language == ""
-            update_module_settings("orders", {"invoice_language": "uk"})
+            update_module_settings("orders", {**ORDERS_MODULE.default_settings(), "invoice_language": "uk"})
             assert invoice_language(Order.objects.get(pk=discounted.pk)) == "uk"
             with django_capture_on_commit_callbacks(execute=True):
                 services.change_status(discounted, "confirmed", user(alpha, OWNER))
@@ -168,7 +169,7 @@ class TestInvoiceLanguage:
 
         with tenant_context(alpha):
             with pytest.raises(ValidationError):
-                update_module_settings("orders", {"invoice_language": "de"})
+                update_module_settings("orders", {**ORDERS_MODULE.default_settings(), "invoice_language": "de"})
         sign_in(alpha_client, alpha, OWNER)
         page = alpha_client.get("/manage/modules/").content.decode()
         assert "Invoice language" in page and "Українська" in page
@@ -177,7 +178,7 @@ class TestInvoiceLanguage:
         from cabinet.portal.selectors import portal_state
 
         with tenant_context(alpha):
-            update_module_settings("orders", {"invoice_language": "ru"})
+            update_module_settings("orders", {**ORDERS_MODULE.default_settings(), "invoice_language": "ru"})
         with tenant_context(beta):
             assert portal_state().setting("orders", "invoice_language") == "en"
         with tenant_context(alpha):

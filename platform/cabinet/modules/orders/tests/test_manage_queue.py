@@ -266,7 +266,8 @@ class TestStatusChanges:
         assert "Mug" in text and "MUG-1" in text and "Podil pickup" in text and "Call before" in text
         assert "Invoice" not in text
         with tenant_context(alpha):
-            Invoice.objects.create(order=order, number=7, currency=order.currency, total=order.total)
+            Invoice.objects.create(order=order, number=7, currency=order.currency, total=order.total,
+                                   due_on=timezone.localdate())
             number = Invoice.objects.get(order=order).display_number
         assert "Invoice: " in page_text(alpha_client.get(f"{QUEUE}{order.pk}/"))
         assert number in page_text(alpha_client.get(f"{QUEUE}{order.pk}/"))
