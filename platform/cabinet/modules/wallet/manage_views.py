@@ -54,42 +54,36 @@ def customer(request, customer_id):
     return _page(request, _customer(customer_id))
 
 
+def _submit(request, person, form, slot: str, action, success: str):
+    """A staff form of the customer's page: the service runs on valid data; a refusal is shown on the form
+    (400, nothing changed), a success as a message on the page again."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("wallet-manage:customer", person.pk)
+    return _page(request, person, **{slot: form}, status=400)
+
+
 @require_http_methods(["POST"])
 @manage_roles
 def adjust(request, customer_id):
     person = _customer(customer_id)
-    form = AdjustForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.adjust_balance(customer=person, amount=data["amount"], currency=data["currency"],
-                                    note=data["note"], actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The balance of %(customer)s is adjusted.") % {
-                "customer": person.display_name})
-            return redirect("wallet-manage:customer", person.pk)
-    return _page(request, person, adjust=form, status=400)
+    return _submit(request, person, AdjustForm(request.POST), "adjust", lambda data: services.adjust_balance(
+        customer=person, amount=data["amount"], currency=data["currency"], note=data["note"], actor=request.user),
+        _("The balance of %(customer)s is adjusted.") % {"customer": person.display_name})
 
 
 @require_http_methods(["POST"])
 @manage_roles
 def credit_limit(request, customer_id):
     person = _customer(customer_id)
-    form = CreditLimitForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.set_credit_limit(customer=person, currency=data["currency"], limit=data["limit"],
-                                      actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The credit limit of %(customer)s is set.") % {
-                "customer": person.display_name})
-            return redirect("wallet-manage:customer", person.pk)
-    return _page(request, person, limit=form, status=400)
+    return _submit(request, person, CreditLimitForm(request.POST), "limit", lambda data: services.set_credit_limit(
+        customer=person, currency=data["currency"], limit=data["limit"], actor=request.user),
+        _("The credit limit of %(customer)s is set.") % {"customer": person.display_name})
 
 
 @require_http_methods(["POST"])
@@ -111,16 +105,6 @@ def refund_card(request, customer_id, payment_id):
 @manage_roles
 def refund_balance(request, customer_id):
     person = _customer(customer_id)
-    form = RefundToBalanceForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            topups.refund_to_balance(customer=person, amount=data["amount"], currency=data["currency"],
-                                     note=data["note"], actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The refund is credited to the balance of %(customer)s.") % {
-                "customer": person.display_name})
-            return redirect("wallet-manage:customer", person.pk)
-    return _page(request, person, refund=form, status=400)
+    return _submit(request, person, RefundToBalanceForm(request.POST), "refund", lambda data: topups.refund_to_balance(
+        customer=person, amount=data["amount"], currency=data["currency"], note=data["note"], actor=request.user),
+        _("The refund is credited to the balance of %(customer)s.") % {"customer": person.display_name})
