@@ -101,6 +101,57 @@ def measure(keys: list[str], host: str, requests: int, profile: int) -> None:
     connections.close_all()
 
 
+def measure_asgi(keys: list[str], host: str, requests: int) -> None:
+    """The same page through the ASGI application the web server runs (admission limit, Django's ASGI handler
+    and its thread hop), called on an event loop one request at a time: what the web process adds to the page."""
+    import asyncio
+
+    from django.db import connections
+
+    from cabinet.asgi import application
+
+    async def one(key: str) -> int:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": "/", "raw_path": b"/", "query_string": b"", "root_path": "",
+                 "headers": [(b"host", host.encode()), (b"accept-encoding", b"gzip"),
+                             (b"cookie", f"sessionid={key}".encode())],
+                 "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
+        sent = False
+        status = 0
+
+        async def receive():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await asyncio.sleep(3600)
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+
+        await application(scope, receive, send)
+        return status
+
+    async def loop() -> None:
+        for key in keys[:8] * 3:
+            assert await one(key) == 200
+        wall = []
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for n in range(requests):
+            t0 = time.perf_counter()
+            assert await one(keys[n % min(8, len(keys))]) == 200
+            wall.append((time.perf_counter() - t0) * 1000)
+        elapsed, total_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        print(f"\n{requests} dashboards through the ASGI application: {requests / elapsed:.1f} req/s, wall p50 "
+              f"{statistics.median(wall):.1f} ms, CPU {total_cpu / requests * 1000:.2f} ms per request")
+
+    asyncio.run(loop())
+    connections.close_all()
+
+
 def run(args) -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "cabinet.settings"
     os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(16))
@@ -120,6 +171,8 @@ def run(args) -> int:
     _schema, keys = bench.prepare(args.customers, 8)
     connections.close_all()
     measure(keys, bench.HOST, args.requests, args.profile)
+    if args.asgi:
+        measure_asgi(keys, bench.HOST, args.requests)
     return 0
 
 
@@ -129,6 +182,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", type=int, nargs="?", const=40, default=0,
                         help="print the N functions that take the most time (cProfile)")
+    parser.add_argument("--asgi", action="store_true",
+                        help="then the same page through the ASGI application the web server runs")
     args = parser.parse_args()
 
     from cabinet.launcher import embedded_services

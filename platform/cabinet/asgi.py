@@ -12,10 +12,11 @@ import threading
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cabinet.settings")
 
+from a2wsgi import WSGIMiddleware  # noqa: E402
 from channels.routing import ProtocolTypeRouter  # noqa: E402
-from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-django_application = get_asgi_application()
+django_wsgi_application = get_wsgi_application()
 
 from cabinet.hostile_input import leave_form_bodies_to_django  # noqa: E402
 from cabinet.security import require_secret_key  # noqa: E402
@@ -55,8 +56,13 @@ class HealthProbes:
         return None
 
 
+# HTTP enters Django's synchronous handler in one hop to a thread (a2wsgi): Django's ASGI handler runs our
+# synchronous middleware in a thread, hops back to the event loop for its asynchronous core and out to a
+# thread again for the view, which cost the dashboard half again its CPU (docs/decisions.md: serving).
 # At most WEB_REQUEST_CONCURRENCY requests inside Django at once per process; static files skip the queue.
-http_application = AdmissionLimit(django_application, limit=request_concurrency(),
+_concurrency = request_concurrency()
+django_application = WSGIMiddleware(django_wsgi_application, workers=_concurrency)
+http_application = AdmissionLimit(django_application, limit=_concurrency,
                                   exempt=lambda path: path.startswith(settings.STATIC_URL))
 application = HealthProbes(ProtocolTypeRouter({"http": http_application, "websocket": websocket_application}))
 
