@@ -53,8 +53,8 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="sunny-resort", demo_name="Sunny Resort",
             demo_customers=(("Anna Petrova", "anna@guest.demo"), ("Mark Stone", "mark@guest.demo"),
                             ("Olena Shevchenko", "olena@guest.demo")),
-            default_modules=("catalog", "orders", "support", "news", "feedback", "timeline", "wallet", "referrals",
-                             "clubs"),
+            default_modules=("catalog", "orders", "support", "news", "feedback", "timeline", "wallet", "loyalty",
+                             "referrals", "clubs"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Booking"), gettext_noop("Room and services"), gettext_noop("Billing and payment"),
                 gettext_noop("Complaint"), gettext_noop("Other"))}},
@@ -114,7 +114,7 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="coffee-franchise", demo_name="Coffee Franchise",
             demo_customers=(("Kyiv Podil point", "podil@coffee.demo"), ("Warsaw Centrum point", "centrum@coffee.demo")),
             default_modules=("catalog", "orders", "documents", "support", "news", "feedback", "timeline", "wallet",
-                             "referrals", "clubs"),
+                             "loyalty", "referrals", "clubs"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Supplies"), gettext_noop("Reports"), gettext_noop("Equipment"),
                 gettext_noop("Training"), gettext_noop("Other"))}},

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
@@ -233,5 +234,45 @@ class SupportPriority:
 
     key: str
     tiers: str
+    # Filled in by the registry: the module that declared it.
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class DeductionQuote:
+    """What a checkout deduction takes off an order now: `amount` of money in the order's currency (more than 0,
+    never more than asked), `facts` the JSON record kept on the order and explained when read (`explain`),
+    `text` the explanation in the active language ("−300,00 ₽: 300 points")."""
+
+    key: str
+    amount: Decimal
+    facts: dict[str, Any]
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckoutDeduction:
+    """Something a module takes off what the customer owes for an order, kept by a module the orders module does
+    not know (bonus points). The order keeps its goods' prices and discounts; the deduction lowers what is owed.
+
+    `quote` is the dotted path of callable(*, customer, currency, amount, channel, requested) -> DeductionQuote |
+    None: what it would take off `amount` (the order's total after discounts) now. `channel` is how the order is
+    placed ("portal", "api", "recurring"); `requested` what the customer asked for through the API (a string,
+    None when they did not say: the module uses what the customer chose in the cart or for recurring orders).
+    A bad `requested` raises ValidationError with a clear message.
+    `apply` is the dotted path of callable(*, customer, order, quote) -> None, run inside the transaction that
+    places the order (it may raise ValidationError: the order is not placed). Undoing it when the order is
+    cancelled or refunded is the module's own work (it listens to the order's events).
+    `explain` is the dotted path of callable(facts) -> str: a stored record in the active language.
+    Keys are unique over all modules; a deduction of a switched-off module takes nothing."""
+
+    key: str
+    label: Text
+    quote: str
+    apply: str
+    explain: str
+    # A template included in the cart under the totals (the customer's choice), given `deduction` (the quote or
+    # None) and `owed`; "" for none.
+    cart_template: str = ""
     # Filled in by the registry: the module that declared it.
     module: str = ""

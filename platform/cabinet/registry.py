@@ -21,8 +21,10 @@ from cabinet.declarations import (  # noqa: F401 - modules import their declarat
     MANAGE_GROUPS,
     STAFF_ROLES,
     ChecklistItem,
+    CheckoutDeduction,
     CustomerCardSection,
     DashboardCard,
+    DeductionQuote,
     ManageCard,
     ManageEntry,
     ModuleSetting,
@@ -89,6 +91,8 @@ class Module:
     pricing_conditions: tuple[PricingCondition, ...] = ()
     # What ranks a customer's support requests higher in the staff queue (see SupportPriority).
     support_priorities: tuple[SupportPriority, ...] = ()
+    # What the module takes off what a customer owes for an order (see CheckoutDeduction).
+    checkout_deductions: tuple[CheckoutDeduction, ...] = ()
     order: int = 100
 
     @property
@@ -199,6 +203,9 @@ def check_declarations(module: Module) -> None:
             _check_callable(path, f"pricing condition {condition.key!r} of module {module.key!r}")
     for priority in module.support_priorities:
         _check_callable(priority.tiers, f"support priority {priority.key!r} of module {module.key!r}")
+    for deduction in module.checkout_deductions:
+        for path in (deduction.quote, deduction.apply, deduction.explain):
+            _check_callable(path, f"checkout deduction {deduction.key!r} of module {module.key!r}")
 
 
 def timeline_source(path: str, owner: str) -> TimelineSource:
@@ -325,6 +332,16 @@ def support_priorities() -> tuple[SupportPriority, ...]:
     keys = [p.key for p in found]
     if len(set(keys)) != len(keys):
         raise ImproperlyConfigured(f"A support priority is declared twice: {sorted(keys)}")
+    return tuple(found)
+
+
+@functools.cache
+def checkout_deductions() -> tuple[CheckoutDeduction, ...]:
+    """Every declared checkout deduction, each with the module that declared it, in module order."""
+    found = [replace(d, module=m.key) for m in _collect().values() for d in m.checkout_deductions]
+    keys = [d.key for d in found]
+    if len(set(keys)) != len(keys):
+        raise ImproperlyConfigured(f"A checkout deduction is declared twice: {sorted(keys)}")
     return tuple(found)
 
 

@@ -50,6 +50,7 @@ TENANT_APPS = [
     # modules (each declares itself in its module.py)
     "cabinet.modules.documents",
     "cabinet.modules.wallet",
+    "cabinet.modules.loyalty",
     "cabinet.modules.referrals",
     "cabinet.modules.apikeys",
     "cabinet.modules.catalog",

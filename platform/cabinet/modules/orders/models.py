@@ -450,3 +450,4 @@ class InvoicePayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id}: {self.amount}"
+from .deduction_models import OrderDeduction  # noqa: E402, F401 - one table per subject, registered here

@@ -73,7 +73,7 @@ def customer_order(customer, pk: int) -> Order | None:
     """One of the customer's own orders with its lines, timeline and invoice (without the PDF bytes: pages and
     the API only link to them); None for anyone else's."""
     return (Order.objects.filter(customer=customer, pk=pk).select_related("pickup_warehouse", "invoice")
-            .defer("invoice__pdf").prefetch_related("lines", "status_changes").first())
+            .defer("invoice__pdf").prefetch_related("lines", "status_changes", "deductions").first())
 
 
 def open_order_count(customer) -> int:
@@ -307,7 +307,7 @@ def invoice_for_staff(pk: int) -> Invoice | None:
 
 def api_orders(customer, status: str | None = None) -> QuerySet[Order]:
     """The customer's orders for the API list, newest first, with their invoice (its PDF left unread)."""
-    orders = customer_orders(customer).select_related("invoice").defer("invoice__pdf")
+    orders = customer_orders(customer).select_related("invoice").defer("invoice__pdf").prefetch_related("deductions")
     return orders.filter(status=status) if status else orders
 
 

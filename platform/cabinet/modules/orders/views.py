@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cabinet.accounts.selectors import contact_prefill
 from cabinet.forms import add_service_errors
 
-from . import payment_selectors, selectors, services
+from . import deductions, payment_selectors, selectors, services
 from .forms import CheckoutForm
 
 customer_login = login_required(login_url="accounts:login")
@@ -29,7 +29,8 @@ def _cart_context(request, errors=(), result: services.PricedCartLines | None = 
     for row in rows:
         row["short"] = short.get(row["product"].pk)
     return {"rows": rows, "priced": result.priced, "short": short,
-            "cart_explanations": selectors.cart_explanations(result), "cart_errors": list(errors)}
+            "cart_explanations": selectors.cart_explanations(result), "cart_errors": list(errors),
+            **deductions.cart_context(customer=request.user, priced=result.priced)}
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -191,6 +192,7 @@ def order_detail(request, pk):
     order = own_order(request, pk)
     # The timeline comes prefetched with the order, oldest change first (the model's ordering).
     return render(request, "orders/detail.html", {"order": order, "timeline": order.status_changes.all(),
+                                                  "deduction_texts": deductions.explanations(order),
                                                   **payment_selectors.invoice_context(order)})
 
 

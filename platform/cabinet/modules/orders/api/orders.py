@@ -1,6 +1,8 @@
 """`/api/v1/orders/`: the customer's orders with their status timeline, and placing one (an Idempotency-Key
 header is required, so a retried request never places a second order)."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -64,6 +66,10 @@ class OrderCreateSerializer(QuoteRequestSerializer):
         help_text=gettext_lazy("Pickup point id (a warehouse with is_pickup_point in the catalog API); required for "
                                "pickup."))
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    deductions = serializers.DictField(
+        child=serializers.CharField(max_length=40), required=False, allow_empty=True,
+        help_text=gettext_lazy("What to take off what is owed, by key: {\"loyalty.points\": \"300\"} pays with 300 "
+                               "bonus points (\"max\": as many as allowed). Leave out to use none."))
 
 
 class OrderListQuerySerializer(serializers.Serializer):
@@ -108,15 +114,22 @@ class OrderSerializer(serializers.ModelSerializer):
         "(new → confirmed → delivered at once); any of them may end cancelled.")))
     undiscounted = _money(source="subtotal")
     discount = _money()
+    deducted = serializers.SerializerMethodField(help_text=gettext_lazy(
+        "What deductions (bonus points) took off; total is what is owed after them."))
     total = _money()
     tracking = serializers.SerializerMethodField()
     invoice = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
-        fields = ["id", "number", "status", "flow", "currency", "undiscounted", "discount", "total", "placed_via",
+        fields = ["id", "number", "status", "flow", "currency", "undiscounted", "discount", "deducted", "total",
+                  "placed_via",
                   "created_at", "tracking", "invoice"]
         read_only_fields = fields
+
+    @extend_schema_field(_money())
+    def get_deducted(self, order) -> str:
+        return str(sum((d.amount for d in order.deductions.all()), Decimal("0.00")))
 
     @extend_schema_field(TrackingSerializer(allow_null=True))
     def get_tracking(self, order):
@@ -150,7 +163,7 @@ class OrderDetailSerializer(OrderSerializer):
 
 ORDER_EXAMPLE = {
     "id": 41, "number": 17, "status": "shipped", "flow": "delivery", "currency": "EUR", "undiscounted": "50.00",
-    "discount": "5.00", "total": "45.00", "placed_via": "api", "created_at": "2026-03-02T09:15:00Z",
+    "discount": "5.00", "deducted": "0.00", "total": "45.00", "placed_via": "api", "created_at": "2026-03-02T09:15:00Z",
     "tracking": {"carrier": "Nova Poshta", "number": "20450000000000",
                  "url": "https://novaposhta.ua/tracking/?cargo_number=20450000000000"},
     "invoice": None,
@@ -231,7 +244,8 @@ class OrderListView(GenericAPIView):
         try:
             order = services.place_order(request.user, lines, {
                 name: data[name] for name in ("recipient_name", "phone", "delivery_method", "address",
-                                              "pickup_warehouse", "comment")}, placed_via=Order.Channel.API)
+                                              "pickup_warehouse", "comment")}, placed_via=Order.Channel.API,
+                deductions=data.get("deductions") or {})
         except ValidationError as error:
             if isinstance(error.__cause__, NotEnoughStock):
                 return _stock_short(error.__cause__)

@@ -12,6 +12,7 @@ from cabinet.modules.catalog import selectors as catalog_selectors
 from cabinet.modules.catalog import services as catalog_services
 from cabinet.modules.orders import pricing
 
+from .. import deductions as checkout_deductions
 from .. import flows
 from ..models import Cart, CartLine, Order, OrderCounter, OrderLine, OrderStatusChange, RecurringOrder
 from ..signals import PLACED, send_order_event
@@ -77,7 +78,8 @@ def _facts_by_product(priced: pricing.PricedCart) -> tuple[dict[int, list[dict]]
 
 
 def checkout(customer, data: dict[str, Any]) -> Order:
-    """Places the customer's cart as an order (see `place_order`) and empties the cart."""
+    """Places the customer's cart as an order (see `place_order`) and empties the cart; the deductions the
+    customer chose in the cart (points) are taken off what they owe."""
     with transaction.atomic():
         # One checkout per cart at a time: a double click waits and then finds the cart empty.
         cart = Cart.objects.select_for_update().filter(customer=customer).first()
@@ -91,25 +93,30 @@ def checkout(customer, data: dict[str, Any]) -> Order:
 
 
 def place_order(customer, lines: list[CartLine], data: dict[str, Any], *,
-                placed_via: str = Order.Channel.PORTAL) -> Order:
+                placed_via: str = Order.Channel.PORTAL, deductions: dict[str, Any] | None = None) -> Order:
     """Places lines (from `lines_from_items`, a repeated or a recurring order) as an order in one transaction:
     re-price, write the order, its lines and status "new", reserve every line under row locks (all or
     nothing). When a line cannot be served, raises ValidationError naming each such line, and nothing is
-    saved or reserved."""
+    saved or reserved. `deductions` (the API's) asks the modules that take off what is owed (points) for what
+    the customer wants; without it, each uses what the customer chose (see orders.deductions)."""
     if not lines:
         raise ValidationError({"lines": [_("Send at least one line.")]})
     fields = clean_receiving(data, needs_delivery=lines_need_delivery(lines))
     with transaction.atomic():
-        return _place(customer, lines, fields, placed_via)
+        return _place(customer, lines, fields, placed_via, deductions)
 
 
-def _place(customer, lines: list[CartLine], fields: dict[str, Any], placed_via: str) -> Order:
+def _place(customer, lines: list[CartLine], fields: dict[str, Any], placed_via: str,
+           requested: dict[str, Any] | None = None) -> Order:
     priced = price_lines(customer, lines).priced
     assert priced is not None
+    taken = checkout_deductions.quote_deductions(customer=customer, currency=priced.currency, amount=priced.total,
+                                                 channel=placed_via, requested=requested)
     flow = flows.flow_for((line.product.kind for line in lines), fields["delivery_method"])
+    # `total` is what the customer owes: the goods after their discounts, less what the deductions take off.
     order = Order.objects.create(
         customer=customer, currency=priced.currency, subtotal=priced.undiscounted, flow=flow,
-        discount=priced.total_discount, total=priced.total, placed_via=placed_via, **fields)
+        discount=priced.total_discount, total=taken.owed, placed_via=placed_via, **fields)
     goods = [(line.product_id, line.quantity) for line in lines if line.product.has_stock]
     if goods:
         try:
@@ -131,6 +138,8 @@ def _place(customer, lines: list[CartLine], fields: dict[str, Any], placed_via: 
     order.cart_discounts = cart_level
     order.save(update_fields=["sequence_number", "cart_discounts"])
     OrderStatusChange.objects.create(order=order, status=Order.Status.NEW, by=customer, at=order.created_at)
+    if taken.quotes:
+        checkout_deductions.apply_deductions(customer=customer, order=order, deductions=taken)
     send_order_event(order, PLACED)
     if payment_required():
         # The business takes payment before confirming: the invoice is issued now, so it can be paid at once.
