@@ -11,7 +11,7 @@ from fpdf.fonts import FontFace
 from cabinet.pdf import FONT, GREY, DocumentPDF
 from cabinet.portal.selectors import portal_state
 
-from .selectors import StatementView
+from .selectors import StatementView, all_lines
 
 
 def _period(found: StatementView) -> str:
@@ -49,7 +49,7 @@ def render_statement_pdf(found: StatementView, *, customer) -> bytes:
         heading = table.row()
         for text in (_("Date"), _("Entry"), _("Amount"), _("Balance")):
             heading.cell(text)
-        for line in found.lines:
+        for line in all_lines(found):
             row = table.row()
             row.cell(formats.date_format(line.entry.created_at, "SHORT_DATETIME_FORMAT"))
             row.cell(line.text.split(": ", 1)[-1])
@@ -62,7 +62,7 @@ def render_statement_pdf(found: StatementView, *, customer) -> bytes:
         pdf.cell(40, 6, amount, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "B", 11)
     pdf.cell(0, 7, _("Closing balance: %(amount)s") % {"amount": found.closing}, new_x="LMARGIN", new_y="NEXT")
-    if not found.lines:
+    if not found.statement.count:
         pdf.set_text_color(*GREY)
         pdf.set_font(FONT, size=9)
         pdf.cell(0, 6, _("No entries in this period."), new_x="LMARGIN", new_y="NEXT")
