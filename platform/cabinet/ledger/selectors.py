@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -70,34 +70,38 @@ class Statement:
     count: int
 
 
-def _balance_before(account: Account, moment: datetime.datetime) -> Decimal | None:
-    """The account's balance_after of its last entry before `moment` (one backward step of the account's index)."""
-    return (Entry.objects.filter(account=account, created_at__lt=moment).order_by("-created_at", "-id")
-            .values_list("balance_after", flat=True).first())
+def _balance_before(moment: datetime.datetime) -> Subquery:
+    """balance_after of the account's last entry before `moment` (one backward step of the account's index)."""
+    return Subquery(Entry.objects.filter(account=OuterRef("pk"), created_at__lt=moment)
+                    .order_by("-created_at", "-id").values("balance_after")[:1])
 
 
 def statement(*, customer, currency: str, since: datetime.datetime, until: datetime.datetime,
               kind: str = Kind.MONEY) -> Statement:
     """Opening balance at `since`, every entry in [since, until), closing balance at `until`. The opening and
-    closing balances are read from balance_after of the entries just before each end (exact, whatever the
-    length of the period), the totals are summed in the database, and the entries are a lazy queryset (a page
-    of them on the statement page, all of them in chunks for the PDF)."""
-    account = Account.objects.filter(owner=customer, kind=kind, currency=currency).first()
+    closing balances are balance_after of the entries just before each end (exact, whatever the length of the
+    period), read with the period's count and totals in one query; the entries are a lazy queryset (a page of
+    them on the statement page, all of them in chunks for the PDF)."""
+    period = (Entry.objects.filter(account=OuterRef("pk"), created_at__gte=since, created_at__lt=until)
+              .order_by().values("account"))
+    account = (Account.objects.filter(owner=customer, kind=kind, currency=currency)
+               .annotate(opening=_balance_before(since), closing=_balance_before(until),
+                         period_count=Subquery(period.annotate(value=Count("id")).values("value")),
+                         period_credited=Subquery(period.filter(amount__gt=0).annotate(value=Sum("amount"))
+                                                  .values("value")),
+                         period_debited=Subquery(period.filter(amount__lt=0).annotate(value=Sum("amount"))
+                                                 .values("value")))
+               .first())
+    zero = Decimal("0")
     if account is None:
-        zero = Decimal("0")
         return Statement(currency, kind, since, until, zero, zero, Entry.objects.none(), zero, zero, 0)
-    before = _balance_before(account, since)
-    opening = before if before is not None else Decimal("0")
-    in_period = Entry.objects.filter(account=account, created_at__gte=since, created_at__lt=until)
-    totals = in_period.aggregate(count=Count("id"), credited=Sum("amount", filter=Q(amount__gt=0)),
-                                 debited=Sum("amount", filter=Q(amount__lt=0)))
-    closing = opening
-    if totals["count"]:
-        last = _balance_before(account, until)
-        closing = last if last is not None else opening
-    entries = in_period.select_related("transaction", "account", "transaction__actor").order_by("created_at", "id")
-    return Statement(currency, kind, since, until, opening, closing, entries, totals["credited"] or Decimal("0"),
-                     -(totals["debited"] or Decimal("0")), totals["count"])
+    figures = account.__dict__
+    entries = (Entry.objects.filter(account=account, created_at__gte=since, created_at__lt=until)
+               .select_related("transaction", "account", "transaction__actor").order_by("created_at", "id"))
+    # No entry in the period: the last one before its end is the last one before its start, so closing = opening.
+    return Statement(currency, kind, since, until, figures["opening"] or zero, figures["closing"] or zero, entries,
+                     figures["period_credited"] or zero, -(figures["period_debited"] or zero),
+                     figures["period_count"] or 0)
 
 
 def format_amount(amount: Decimal, account: Account, *, signed: bool = True) -> str:

@@ -25,7 +25,7 @@ from cabinet.money import CURRENCIES, format_money
 
 MAX_AMOUNT = Decimal("1e15")
 # Rows each business account is spread over (docs/decisions.md: measured with benchmarks/ledger.py).
-BUSINESS_SHARDS = 8
+BUSINESS_SHARDS = 16
 
 
 def business_shards() -> int:
