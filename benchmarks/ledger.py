@@ -13,8 +13,11 @@ entries, so reconciliation must find nothing. Only INSERTs: the append-only trig
 Measured:
   * balance read: `ledger.selectors.balance` for random customers;
   * statement page of the customer with 10 000 entries, as the wallet shows it: the first page of their
-    explained entries (25 and the count) and the statement of the last 30 days (opening, entries, closing), each explained;
-  * spends: `--spenders` threads, each on its own connection, paying for orders from 100 customers for
+    explained entries (25 and the count) and the statement of the last 30 days (opening, credited, debited and
+    closing of the whole period, its first page of 100 entries explained);
+  * the PDF of their statement of the last year (all 10 000 lines; printed only);
+  * spends: `--spenders` spenders at once, each on its own connection, spread over `--processes` processes (threads
+    of one Python process would queue on its interpreter lock), paying for orders from 100 customers for
     `--seconds` (many refused as balances run out); afterwards no customer account is below its limit;
   * `manage.py reconcile_ledger` over every account of the business.
 
@@ -182,38 +185,52 @@ def time_statement_pages(heavy: int, pages: int) -> tuple[list[float], int, int]
             found = wallet.statement(customer=person, currency="RUB", first_day=today - datetime.timedelta(days=30),
                                      last_day=today)
             times.append((time.perf_counter() - started) * 1000)
-            total, lines = page.paginator.count, len(found.lines)
+            total, lines = page.paginator.count, found.statement.count
     return times, total, lines
 
 
-def run_spends(schema: str, ids: list[int], spenders: int, seconds: float) -> dict:
+def time_statement_pdf(heavy: int, runs: int) -> tuple[list[float], int, int]:
+    """The PDF the wallet offers of the statement of the last year: every one of the heavy customer's lines."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone, translation
+
+    from cabinet.modules.wallet import selectors as wallet
+    from cabinet.modules.wallet.statement_pdf import render_statement_pdf
+
+    person = get_user_model().objects.get(pk=heavy)
+    today = timezone.localdate()
+    times, lines, size = [], 0, 0
+    with translation.override("ru"):
+        for _run in range(runs):
+            started = time.perf_counter()
+            found = wallet.statement(customer=person, currency="RUB", first_day=today - datetime.timedelta(days=366),
+                                     last_day=today)
+            size = len(render_statement_pdf(found, customer=person))
+            times.append((time.perf_counter() - started) * 1000)
+            lines = found.statement.count
+    return times, lines, size
+
+
+def _spend_process(schema: str, accounts: list, revenue, numbers: list[int], start, stop_at, results) -> None:
+    """One process of spenders: a thread per number in `numbers`, each on its own connection, paying for
+    orders until `stop_at`; puts (posted, refused, errors) on `results`."""
     from django.contrib.auth import get_user_model
     from django.db import connections
     from django_tenants.utils import schema_context
 
     from cabinet.ledger import services
-    from cabinet.ledger.models import Account, Kind
 
-    payers = ids[1:101]
-    with schema_context(schema):
-        accounts = list(Account.objects.filter(owner_id__in=payers, kind=Kind.MONEY, currency="RUB"))
-        revenue = services.business_account(name="revenue", kind=Kind.MONEY, currency="RUB")
-        for account in accounts[:50]:  # half the payers may go into debt up to a limit
-            services.set_credit_limit(account=account, limit=Decimal("150.00"))
     done = {"posted": 0, "refused": 0, "errors": []}
     lock = threading.Lock()
-    start = threading.Barrier(spenders + 1)
-    stop = time.perf_counter() + seconds + 3600  # reset when all are ready
 
     def spender(number: int) -> None:
-        nonlocal stop
         rng = random.Random(number)
         posted = refused = 0
         try:
             with schema_context(schema):
                 get_user_model().objects.exists()  # connect before the clock starts
                 start.wait()
-                while time.perf_counter() < stop:
+                while time.monotonic() < stop_at.value:
                     account = rng.choice(accounts)
                     try:
                         services.post_transaction(lines=[(account, -Decimal("37.00")), (revenue, Decimal("37.00"))],
@@ -230,15 +247,56 @@ def run_spends(schema: str, ids: list[int], spenders: int, seconds: float) -> di
                 done["refused"] += refused
             connections.close_all()
 
-    threads = [threading.Thread(target=spender, args=(n,)) for n in range(spenders)]
+    threads = [threading.Thread(target=spender, args=(n,)) for n in numbers]
     for thread in threads:
         thread.start()
-    start.wait()
-    began = time.perf_counter()
-    stop = began + seconds
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - began
+    results.put((done["posted"], done["refused"], done["errors"]))
+
+
+def run_spends(schema: str, ids: list[int], spenders: int, seconds: float, processes: int) -> dict:
+    """`spenders` spenders at once, spread over `processes` processes (threads of one process would share its
+    interpreter lock, and the driver rather than the ledger would be measured)."""
+    import multiprocessing
+
+    from django.db import connections
+    from django_tenants.utils import schema_context
+
+    from cabinet.ledger import services
+    from cabinet.ledger.models import Account, Kind
+
+    payers = ids[1:101]
+    with schema_context(schema):
+        accounts = list(Account.objects.filter(owner_id__in=payers, kind=Kind.MONEY, currency="RUB"))
+        revenue = services.business_account(name="revenue", kind=Kind.MONEY, currency="RUB")
+        for account in accounts[:50]:  # half the payers may go into debt up to a limit
+            services.set_credit_limit(account=account, limit=Decimal("150.00"))
+    connections.close_all()  # the processes start with no connection of ours
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(spenders + 1)
+    stop_at = context.Value("d", float("inf"))  # set when all are ready
+    results = context.Queue()
+    processes = max(1, min(processes, spenders))
+    groups = [list(range(spenders))[n::processes] for n in range(processes)]
+    workers = [context.Process(target=_spend_process, args=(schema, accounts, revenue, group, start, stop_at, results))
+               for group in groups]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    began = time.monotonic()
+    stop_at.value = began + seconds
+    done = {"posted": 0, "refused": 0, "errors": []}
+    for _worker in workers:
+        posted, refused, errors = results.get()
+        done["posted"] += posted
+        done["refused"] += refused
+        done["errors"] += errors
+    wall = time.monotonic() - began
+    for worker in workers:
+        worker.join()
+        if worker.exitcode:
+            done["errors"].append(f"a spending process exited with {worker.exitcode}")
     with schema_context(schema):
         overdrawn = 0
         for account in Account.objects.filter(pk__in=[a.pk for a in accounts]):
@@ -257,6 +315,7 @@ def run(args, service_env: dict[str, str]) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, connections
     from django_tenants.utils import tenant_context
@@ -280,9 +339,12 @@ def run(args, service_env: dict[str, str]) -> int:
         print(f"  {len(ids)} customers, {entries} entries loaded in {time.perf_counter() - started:.1f} s", flush=True)
         balance_ms = time_balance_reads(ids, args.reads)
         statement_ms, heavy_total, month_lines = time_statement_pages(heavy, args.pages)
+        pdf_ms, pdf_lines, pdf_size = time_statement_pdf(heavy, args.pdfs)
     connection.set_schema_to_public()
     connections.close_all()
-    spends = run_spends(tenant.schema_name, ids, args.spenders, args.seconds)
+    if args.shards:
+        settings.LEDGER_BUSINESS_SHARDS = args.shards
+    spends = run_spends(tenant.schema_name, ids, args.spenders, args.seconds, args.processes)
     connection.set_schema_to_public()
     out = io.StringIO()
     started = time.perf_counter()
@@ -303,7 +365,9 @@ def run(args, service_env: dict[str, str]) -> int:
                           (f"statement page ({heavy_total} entries, {month_lines} last 30 days), ms", statement_ms)):
         print(f"{label:<44} {len(values):>6} {percentile(values, 50):>9.2f} {percentile(values, 95):>9.2f} "
               f"{max(values):>9.2f}")
-    print(f"{'spends ' + str(args.spenders) + ' threads, per s':<44} {spends['posted'] + spends['refused']:>6} "
+    print(f"{'statement PDF (' + str(pdf_lines) + ' lines, ' + str(pdf_size // 1024) + ' KB), ms':<44} "
+          f"{len(pdf_ms):>6} {percentile(pdf_ms, 50):>9.0f} {percentile(pdf_ms, 95):>9.0f} {max(pdf_ms):>9.0f}")
+    print(f"{'spends ' + str(args.spenders) + ' at once, ' + str(args.processes) + ' processes, per s':<44} {spends['posted'] + spends['refused']:>6} "
           f"{spends['per_second']:>9.0f}  ({spends['posted']} posted, {spends['refused']} refused, "
           f"{spends['overdrawn']} overdrawn, {len(spends['errors'])} errors)")
     print(f"{'reconcile_ledger, s':<44} {'':>6} {reconcile_s:>9.1f}")
@@ -332,8 +396,12 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--reads", type=int, default=2000, help="balance reads measured")
     parser.add_argument("--pages", type=int, default=100, help="statement pages measured")
+    parser.add_argument("--pdfs", type=int, default=3, help="PDFs of the year's statement measured")
     parser.add_argument("--spenders", type=int, default=50, help="threads spending at once")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of spending")
+    parser.add_argument("--processes", type=int, default=10, help="processes the spenders are spread over")
+    parser.add_argument("--shards", type=int, default=0,
+                        help="rows per business account (default: the ledger's setting)")
     args = parser.parse_args()
 
     from cabinet.launcher import embedded_services

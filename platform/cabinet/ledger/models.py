@@ -4,7 +4,8 @@ bonus points and referral commission, and the business's own side of each (cash,
 Entries and transactions are never changed or deleted: a trigger in the database refuses UPDATE and DELETE
 (migration 0002), and a mistake is corrected by a reversing transaction. An account's balance is the sum of its
 entries, cached on its row and changed only under that row's lock (services.post_transaction); a CHECK keeps a
-customer's account from going below its credit limit."""
+customer's account from going below its credit limit. The business's own accounts are spread over shards (rows
+of one name) so that no single row is locked by every spend."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ class Account(models.Model):
     # ISO code for money and commission; "" for points, which have no currency.
     currency = models.CharField(max_length=3, blank=True)
     balance = models.DecimalField(default=Decimal("0"), max_digits=18, decimal_places=2)
+    # A business account is kept as several rows (shards 0..n-1) of one name, kind and currency, each with its own
+    # balance and lock, so that spends at once do not queue behind one row; its balance is their sum
+    # (selectors.business_balance). A customer's account is one row (shard 0).
+    shard = models.PositiveSmallIntegerField(default=0, db_default=0)
     credit_limit = models.DecimalField(default=Decimal("0"), max_digits=18, decimal_places=2)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -39,8 +44,9 @@ class Account(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "kind", "currency"], condition=Q(owner__isnull=False),
                                     name="ledger_one_customer_account"),
-            models.UniqueConstraint(fields=["name", "kind", "currency"], condition=Q(owner__isnull=True),
-                                    name="ledger_one_business_account"),
+            models.UniqueConstraint(fields=["name", "kind", "currency", "shard"], condition=Q(owner__isnull=True),
+                                    name="ledger_one_business_shard"),
+            models.CheckConstraint(condition=Q(owner__isnull=True) | Q(shard=0), name="ledger_customer_one_row"),
             models.CheckConstraint(condition=Q(owner__isnull=True) | Q(balance__gte=-models.F("credit_limit")),
                                    name="ledger_customer_within_limit"),
             models.CheckConstraint(condition=Q(credit_limit__gte=0), name="ledger_credit_limit_not_negative"),
@@ -49,7 +55,8 @@ class Account(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.owner_id or self.name} {self.kind} {self.currency}".strip()
+        shard = f" #{self.shard}" if self.shard else ""
+        return f"{self.owner_id or self.name}{shard} {self.kind} {self.currency}".strip()
 
     @property
     def is_customers(self) -> bool:

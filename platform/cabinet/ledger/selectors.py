@@ -5,10 +5,11 @@ entry explained in the reader's language."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,6 +27,13 @@ def balances(*, customer) -> list[Account]:
 
 def balance(*, customer, kind: str, currency: str = "") -> Decimal:
     value = Account.objects.filter(owner=customer, kind=kind, currency=currency).values_list("balance", flat=True).first()
+    return value if value is not None else Decimal("0")
+
+
+def business_balance(*, name: str, kind: str, currency: str = "") -> Decimal:
+    """The balance of one of the business's own accounts: the sum of its shards' balances."""
+    value = (Account.objects.filter(owner__isnull=True, name=name, kind=kind, currency=currency)
+             .aggregate(total=Sum("balance"))["total"])
     return value if value is not None else Decimal("0")
 
 
@@ -56,27 +64,44 @@ class Statement:
     until: datetime.datetime
     opening: Decimal
     closing: Decimal
-    entries: list[Entry]  # oldest first, as a statement reads
+    entries: QuerySet[Entry]  # oldest first, as a statement reads; lazy: paginate it or iterate in chunks
     credited: Decimal
     debited: Decimal
+    count: int
+
+
+def _balance_before(moment: datetime.datetime) -> Subquery:
+    """balance_after of the account's last entry before `moment` (one backward step of the account's index)."""
+    return Subquery(Entry.objects.filter(account=OuterRef("pk"), created_at__lt=moment)
+                    .order_by("-created_at", "-id").values("balance_after")[:1])
 
 
 def statement(*, customer, currency: str, since: datetime.datetime, until: datetime.datetime,
               kind: str = Kind.MONEY) -> Statement:
-    """Opening balance at `since`, every entry in [since, until), closing balance at `until`."""
-    account = Account.objects.filter(owner=customer, kind=kind, currency=currency).first()
+    """Opening balance at `since`, every entry in [since, until), closing balance at `until`. The opening and
+    closing balances are balance_after of the entries just before each end (exact, whatever the length of the
+    period), read with the period's count and totals in one query; the entries are a lazy queryset (a page of
+    them on the statement page, all of them in chunks for the PDF)."""
+    period = (Entry.objects.filter(account=OuterRef("pk"), created_at__gte=since, created_at__lt=until)
+              .order_by().values("account"))
+    account = (Account.objects.filter(owner=customer, kind=kind, currency=currency)
+               .annotate(opening=_balance_before(since), closing=_balance_before(until),
+                         period_count=Subquery(period.annotate(value=Count("id")).values("value")),
+                         period_credited=Subquery(period.filter(amount__gt=0).annotate(value=Sum("amount"))
+                                                  .values("value")),
+                         period_debited=Subquery(period.filter(amount__lt=0).annotate(value=Sum("amount"))
+                                                 .values("value")))
+               .first())
+    zero = Decimal("0")
     if account is None:
-        zero = Decimal("0")
-        return Statement(currency, kind, since, until, zero, zero, [], zero, zero)
-    before = (Entry.objects.filter(account=account, created_at__lt=since).order_by("-created_at", "-id")
-              .values_list("balance_after", flat=True).first())
-    opening = before if before is not None else Decimal("0")
-    entries = list(Entry.objects.filter(account=account, created_at__gte=since, created_at__lt=until)
-                   .select_related("transaction", "account", "transaction__actor").order_by("created_at", "id"))
-    closing = entries[-1].balance_after if entries else opening
-    credited = sum((e.amount for e in entries if e.amount > 0), Decimal("0"))
-    debited = sum((-e.amount for e in entries if e.amount < 0), Decimal("0"))
-    return Statement(currency, kind, since, until, opening, closing, entries, credited, debited)
+        return Statement(currency, kind, since, until, zero, zero, Entry.objects.none(), zero, zero, 0)
+    figures = account.__dict__
+    entries = (Entry.objects.filter(account=account, created_at__gte=since, created_at__lt=until)
+               .select_related("transaction", "account", "transaction__actor").order_by("created_at", "id"))
+    # No entry in the period: the last one before its end is the last one before its start, so closing = opening.
+    return Statement(currency, kind, since, until, figures["opening"] or zero, figures["closing"] or zero, entries,
+                     figures["period_credited"] or zero, -(figures["period_debited"] or zero),
+                     figures["period_count"] or 0)
 
 
 def format_amount(amount: Decimal, account: Account, *, signed: bool = True) -> str:
@@ -92,9 +117,14 @@ def format_amount(amount: Decimal, account: Account, *, signed: bool = True) -> 
     return f"+{text}" if amount > 0 else f"{MINUS}{text}"
 
 
-def reason_text(record: Transaction) -> str:
+def reason_text(record: Transaction, originals: dict[int, Transaction] | None = None) -> str:
+    """The reason in the active language; a correction names what it corrects (from `originals` when given,
+    the reversed transactions read in one query by `explain_entries`, else read here)."""
     if record.reason == "reversal":
-        original = Transaction.objects.filter(pk=record.params.get("of")).first()
+        of = record.params.get("of")
+        original = originals.get(of) if originals is not None and isinstance(of, int) else None
+        if original is None and originals is None:
+            original = Transaction.objects.filter(pk=of).first()
         if original is not None:
             return _("correction of: %(original)s") % {"original": reasons.render(original.reason, original.params)}
     return reasons.render(record.reason, record.params)
@@ -105,3 +135,46 @@ def describe(item: Entry | Transaction) -> str:
     if isinstance(item, Transaction):
         return reason_text(item)
     return f"{format_amount(item.amount, item.account)}: {reason_text(item.transaction)}"
+
+
+@dataclass(frozen=True)
+class Explained:
+    entry: Entry
+    text: str  # "+500,00 ₽: top-up by card"
+    amount: str  # "+500,00 ₽"
+    balance_after: str  # "1 200,00 ₽"
+
+
+def explain_entries(entries: Iterable[Entry]) -> list[Explained]:
+    """Many entries (with their transaction and account selected) explained at once, the way `describe` does
+    one: the originals of corrections are read in one query, and each distinct amount and reason is formatted
+    once (a statement repeats the same few amounts and reasons; CLDR formatting is the cost of a long one)."""
+    entries = list(entries)
+    wanted = {e.transaction.params.get("of") for e in entries if e.transaction.reason == "reversal"}
+    wanted = {pk for pk in wanted if isinstance(pk, int)}
+    originals = Transaction.objects.in_bulk(wanted) if wanted else {}
+    amounts: dict[tuple[str, str, str, bool], str] = {}
+    texts: dict[tuple, str] = {}
+
+    def amount_text(value: Decimal, account: Account, signed: bool) -> str:
+        key = (str(value), account.kind, account.currency, signed)
+        if key not in amounts:
+            amounts[key] = format_amount(value, account, signed=signed)
+        return amounts[key]
+
+    def why(record: Transaction) -> str:
+        try:
+            key: tuple = (record.reason, tuple(sorted(record.params.items())))
+            hash(key)
+        except (AttributeError, TypeError):
+            return reason_text(record, originals)
+        if key not in texts:
+            texts[key] = reason_text(record, originals)
+        return texts[key]
+
+    found = []
+    for entry in entries:
+        amount = amount_text(entry.amount, entry.account, True)
+        found.append(Explained(entry, f"{amount}: {why(entry.transaction)}", amount,
+                               amount_text(entry.balance_after, entry.account, False)))
+    return found

@@ -1,18 +1,22 @@
 """Writes of the ledger. Every movement is `post_transaction`: its lines sum to zero per kind and currency, the
 accounts it touches are locked in id order (so two transactions over the same accounts never deadlock), each
 balance changes under its lock in the same database transaction as its entry, and a customer's account never
-passes its credit limit (checked here for a clear message, and by a CHECK constraint whatever the code does)."""
+passes its credit limit (checked here for a clear message, and by a CHECK constraint whatever the code does). A
+business's side goes to one of its account's shards, picked per transaction (docs/decisions.md), so spends of
+different customers at once never queue behind one business row."""
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
 
 from cabinet.ledger import reasons
@@ -20,6 +24,12 @@ from cabinet.ledger.models import Account, CreditLimitChange, Entry, Kind, Trans
 from cabinet.money import CURRENCIES, format_money
 
 MAX_AMOUNT = Decimal("1e15")
+# Rows each business account is spread over (docs/decisions.md: measured with benchmarks/ledger.py).
+BUSINESS_SHARDS = 16
+
+
+def business_shards() -> int:
+    return max(1, int(getattr(settings, "LEDGER_BUSINESS_SHARDS", BUSINESS_SHARDS)))
 
 
 class InsufficientFunds(ValidationError):
@@ -54,8 +64,19 @@ def business_account(*, name: str, kind: str, currency: str = "") -> Account:
     _check_kind(kind, currency)
     if not name:
         raise ValueError("a business account needs a name")
-    account, _made = Account.objects.get_or_create(owner=None, name=name, kind=kind, currency=currency)
+    account, _made = Account.objects.get_or_create(owner=None, name=name, kind=kind, currency=currency, shard=0)
     return account
+
+
+def _make_shards(keys) -> None:
+    """Every shard of these business accounts (name, kind, currency), made where missing."""
+    Account.objects.bulk_create([Account(owner=None, name=name, kind=kind, currency=currency, shard=number)
+                                 for name, kind, currency in keys for number in range(business_shards())],
+                                ignore_conflicts=True)
+
+
+class _MissingShard(Exception):
+    pass
 
 
 def _amount(value: Any) -> Decimal:
@@ -92,42 +113,36 @@ def post_transaction(*, lines: Sequence[tuple[Account, Decimal]], reason: str, p
         done = Transaction.objects.filter(idempotency_key=idempotency_key).first()
         if done is not None:
             return done
-    amounts: dict[int, Decimal] = defaultdict(Decimal)
+    # A customer's line stays on its account; a business's line goes to one of that account's shards, picked
+    # per transaction, so that spends at once lock different rows (the business's balance is their sum).
+    slots: dict[tuple, Decimal] = defaultdict(Decimal)
     by_id: dict[int, Account] = {}
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for account, value in lines:
         if account.pk is None:
             raise ValueError("ledger lines need saved accounts")
         amount = _amount(value)
-        amounts[account.pk] += amount
+        slot = ("customer", account.pk) if account.is_customers else \
+            ("business", account.name, account.kind, account.currency)
+        slots[slot] += amount
         by_id[account.pk] = account
         totals[(account.kind, account.currency)] += amount
-    amounts = defaultdict(Decimal, {pk: value for pk, value in amounts.items() if value != 0})
-    if len(amounts) < 2 or any(total != 0 for total in totals.values()):
+    slots = {slot: value for slot, value in slots.items() if value != 0}
+    if len(slots) < 2 or any(total != 0 for total in totals.values()):
         raise UnbalancedTransaction(f"lines do not balance: {dict(totals)}")
     cause_type, cause_id = (cause[0], str(cause[1])) if cause else ("", "")
+    shards = business_shards()
+    picks = {slot: secrets.randbelow(shards) for slot in slots if slot[0] == "business"}
     try:
-        with transaction.atomic():
-            locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=amounts).order_by("pk")}
-            for account_id, amount in amounts.items():
-                account = locked[account_id]
-                new_balance = account.balance + amount
-                if account.is_customers and amount < 0 and new_balance < -account.credit_limit:
-                    raise InsufficientFunds(_shortfall_message(account, new_balance), code="insufficient_funds")
-            record = Transaction.objects.create(
-                reason=reason, params=params or {}, cause_type=cause_type, cause_id=cause_id, actor=actor,
-                idempotency_key=idempotency_key or None, reverses=reverses)
-            entries = []
-            for account_id in sorted(amounts):
-                account = locked[account_id]
-                account.balance += amounts[account_id]
-                entries.append(Entry(transaction=record, account=account, amount=amounts[account_id],
-                                     balance_after=account.balance))
-            # every new balance in one statement: fewer round trips while the rows are locked
-            Account.objects.filter(pk__in=amounts).update(balance=Case(
-                *[When(pk=pk, then=Value(locked[pk].balance)) for pk in amounts],
-                output_field=models.DecimalField(max_digits=18, decimal_places=2)))
-            Entry.objects.bulk_create(entries)
+        try:
+            record, locked = _post(slots, picks, reason=reason, params=params, cause_type=cause_type,
+                                   cause_id=cause_id, actor=actor, idempotency_key=idempotency_key, reverses=reverses)
+        except _MissingShard:
+            # The first use of a business account since it was made (or since shards came in): make every shard
+            # of it, outside the locks of this transaction, and post again.
+            _make_shards([slot[1:] for slot in picks])
+            record, locked = _post(slots, picks, reason=reason, params=params, cause_type=cause_type,
+                                   cause_id=cause_id, actor=actor, idempotency_key=idempotency_key, reverses=reverses)
     except IntegrityError:
         # Another process posted the same idempotency key at the same moment: that one stands.
         if idempotency_key:
@@ -136,8 +151,54 @@ def post_transaction(*, lines: Sequence[tuple[Account, Decimal]], reason: str, p
                 return done
         raise
     for account_id, account in locked.items():
-        by_id[account_id].balance = account.balance  # the caller's objects show the new balance
+        if account_id in by_id:
+            by_id[account_id].balance = account.balance  # the caller's objects show the new balance
     return record
+
+
+def _post(slots: dict[tuple, Decimal], picks: dict[tuple, int], *, reason: str, params: dict | None,
+          cause_type: str, cause_id: str, actor, idempotency_key: str,
+          reverses: Transaction | None) -> tuple[Transaction, dict[int, Account]]:
+    """Locks the rows of `slots` in id order (one query), checks the customers' limits, writes the transaction,
+    its entries and the new balances. Raises _MissingShard, having written nothing, when a picked shard is
+    not made yet."""
+    wanted = Q(pk__in=[slot[1] for slot in slots if slot[0] == "customer"])
+    for slot, number in picks.items():
+        wanted |= Q(owner__isnull=True, name=slot[1], kind=slot[2], currency=slot[3], shard=number)
+    with transaction.atomic():
+        rows = list(Account.objects.select_for_update().filter(wanted).order_by("pk"))
+        locked = {a.pk: a for a in rows}
+        amounts: dict[int, Decimal] = {}
+        for slot, amount in slots.items():
+            if slot[0] == "customer":
+                account_id = slot[1]
+            else:
+                found = [a for a in rows if a.owner_id is None and (a.name, a.kind, a.currency) == slot[1:]
+                         and a.shard == picks[slot]]
+                if not found:
+                    raise _MissingShard(slot)
+                account_id = found[0].pk
+            amounts[account_id] = amount
+        for account_id, amount in amounts.items():
+            account = locked[account_id]
+            new_balance = account.balance + amount
+            if account.is_customers and amount < 0 and new_balance < -account.credit_limit:
+                raise InsufficientFunds(_shortfall_message(account, new_balance), code="insufficient_funds")
+        record = Transaction.objects.create(
+            reason=reason, params=params or {}, cause_type=cause_type, cause_id=cause_id, actor=actor,
+            idempotency_key=idempotency_key or None, reverses=reverses)
+        entries = []
+        for account_id in sorted(amounts):
+            account = locked[account_id]
+            account.balance += amounts[account_id]
+            entries.append(Entry(transaction=record, account=account, amount=amounts[account_id],
+                                 balance_after=account.balance))
+        # every new balance in one statement: fewer round trips while the rows are locked
+        Account.objects.filter(pk__in=amounts).update(balance=Case(
+            *[When(pk=pk, then=Value(locked[pk].balance)) for pk in amounts],
+            output_field=models.DecimalField(max_digits=18, decimal_places=2)))
+        Entry.objects.bulk_create(entries)
+    return record, locked
 
 
 def reverse_transaction(*, transaction: Transaction, actor=None, reason_params: dict | None = None) -> Transaction:

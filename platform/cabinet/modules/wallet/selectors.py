@@ -4,22 +4,19 @@ and a period's statement, all through the ledger's selectors."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from cabinet.ledger import selectors as ledger
 from cabinet.ledger.models import Account, CreditLimitChange, Entry, Kind
 
-
-@dataclass(frozen=True)
-class Line:
-    entry: Entry
-    text: str  # "+500,00 ₽: top-up by card", in the active language
-    amount: str
-    balance_after: str
+Line = ledger.Explained  # entry, text ("+500,00 ₽: top-up by card", in the active language), amount, balance_after
+STATEMENT_PAGE_SIZE = 100
 
 
 def balances(*, customer) -> list[dict]:
@@ -67,14 +64,14 @@ def entries(*, customer, kind: str = "", since: datetime.date | None = None,
 
 
 def explain(items) -> list[Line]:
-    return [Line(entry=e, text=ledger.describe(e), amount=ledger.format_amount(e.amount, e.account),
-                 balance_after=ledger.format_amount(e.balance_after, e.account, signed=False)) for e in items]
+    return ledger.explain_entries(items)
 
 
 @dataclass(frozen=True)
 class StatementView:
     statement: ledger.Statement
-    lines: list[Line]
+    page: Page  # of the period's entries, oldest first
+    lines: list[Line]  # the page's entries explained
     opening: str
     closing: str
     credited: str
@@ -83,8 +80,10 @@ class StatementView:
     last_day: datetime.date
 
 
-def statement(*, customer, currency: str, first_day: datetime.date, last_day: datetime.date) -> StatementView:
-    """The reconciliation statement of the customer's money in `currency` for the days first..last inclusive."""
+def statement(*, customer, currency: str, first_day: datetime.date, last_day: datetime.date,
+              page: int | str | None = 1, per_page: int = STATEMENT_PAGE_SIZE) -> StatementView:
+    """The reconciliation statement of the customer's money in `currency` for the days first..last inclusive:
+    the figures of the whole period and one page of its entries (a bad page number: the nearest page)."""
     found = ledger.statement(customer=customer, currency=currency, since=day_start(first_day),
                              until=day_start(last_day + datetime.timedelta(days=1)))
     account = Account(kind=Kind.MONEY, currency=currency)
@@ -92,5 +91,19 @@ def statement(*, customer, currency: str, first_day: datetime.date, last_day: da
     def money(value: Decimal) -> str:
         return ledger.format_amount(value, account, signed=False)
 
-    return StatementView(found, explain(found.entries), money(found.opening), money(found.closing),
+    paginator = Paginator(found.entries, per_page)
+    paginator.count = found.count  # counted with the totals already  # type: ignore[misc]
+    shown = paginator.get_page(page)
+    return StatementView(found, shown, explain(shown.object_list), money(found.opening), money(found.closing),
                          money(found.credited), money(found.debited), first_day, last_day)
+
+
+def all_lines(found: StatementView, *, chunk: int = 2000) -> Iterator[Line]:
+    """Every entry of the period explained, oldest first, read in chunks of `chunk` (the PDF of a long period)."""
+    batch: list[Entry] = []
+    for entry in found.statement.entries.iterator(chunk_size=chunk):
+        batch.append(entry)
+        if len(batch) == chunk:
+            yield from explain(batch)
+            batch = []
+    yield from explain(batch)

@@ -73,8 +73,8 @@ def statement(request):
     if form.is_valid():
         data = form.cleaned_data
         found = selectors.statement(customer=request.user, currency=data["currency"], first_day=data["since"],
-                                    last_day=data["until"])
-    return render(request, "wallet/statement.html", {"form": form, "found": found})
+                                    last_day=data["until"], page=request.GET.get("page"))
+    return render(request, "wallet/statement.html", {"form": form, "found": found, "page": found and found.page})
 
 
 @require_GET
@@ -85,7 +85,7 @@ def statement_pdf(request):
         return render(request, "wallet/statement.html", {"form": form, "found": None}, status=400)
     data = form.cleaned_data
     found = selectors.statement(customer=request.user, currency=data["currency"], first_day=data["since"],
-                                last_day=data["until"])
+                                last_day=data["until"])  # the figures; every line of the period is read in chunks
     response = HttpResponse(render_statement_pdf(found, customer=request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{statement_filename(found)}"'
     return response

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
+from cabinet.ledger import selectors as ledger_selectors
 from cabinet.ledger import services as ledger
 from cabinet.ledger.models import Account, CreditLimitChange, Entry, Kind, Transaction
 from cabinet.notifications.models import Notification
@@ -134,7 +135,7 @@ def test_staff_adjust_with_a_reason_and_the_customer_is_told(alpha, alpha_client
     with tenant_context(alpha):
         record = Transaction.objects.get(reason="adjustment")
         assert record.actor == owner and record.params == {"note": "bonus for the contract"}
-        assert ledger.business_account(name="adjustments", kind=Kind.MONEY, currency="RUB").balance == D("-300.00")
+        assert ledger_selectors.business_balance(name="adjustments", kind=Kind.MONEY, currency="RUB") == D("-300.00")
         told = Notification.objects.get(recipient=customer, event="wallet.adjustment")
         assert "bonus for the contract" in told.body
     page = alpha_client.get(f"/manage/wallet/{customer.pk}/").content.decode()
@@ -248,3 +249,63 @@ def test_demo_content_posts_balanced_moves(alpha):
         seed_demo_content(vertical)  # twice: nothing more
         customer = Account.objects.get(owner__email=vertical.demo_customers[0][1])
         assert customer.balance == D("12450.00") and customer.entries.count() == 4
+
+
+def test_a_long_statement_is_paged_with_the_figures_of_the_whole_period_and_its_pdf_has_every_line(
+        alpha, alpha_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cabinet.modules.wallet import selectors
+
+    customer = make_user(alpha, "long@alpha.test")
+    top_up(alpha, customer, "5000.00")
+    for number in range(1, 131):
+        pay(alpha, customer, "3.00", number)
+    with tenant_context(alpha):
+        ledger.reverse_transaction(transaction=Transaction.objects.get(reason="order_payment", params={"number": 5}))
+    today = timezone.localdate()
+    sign_in(alpha_client, alpha, "long@alpha.test")
+    query = f"?currency=RUB&since={today}&until={today}"
+    first = alpha_client.get("/wallet/statement/" + query).content.decode()
+    second = alpha_client.get("/wallet/statement/" + query + "&page=2").content.decode()
+    beyond = alpha_client.get("/wallet/statement/" + query + "&page=99")
+    with tenant_context(alpha), translation.override("en"):
+        found = selectors.statement(customer=customer, currency="RUB", first_day=today, last_day=today)
+        rest = selectors.statement(customer=customer, currency="RUB", first_day=today, last_day=today, page=2)
+        closing = found.closing
+    # 1 top-up, 130 payments and one correction: 132 lines, 100 on the first page; the figures are the period's.
+    assert found.statement.count == 132 and len(found.lines) == 100 and len(rest.lines) == 32
+    assert found.statement.opening == 0 and found.statement.closing == D("5000.00") - 129 * D("3.00")
+    assert found.statement.credited == D("5003.00") and found.statement.debited == D("390.00")
+    assert [line.entry.pk for line in found.lines + rest.lines] == sorted(
+        line.entry.pk for line in found.lines + rest.lines)
+    assert rest.lines[-1].text == "+RUB3.00: correction of: paid order #5"
+    assert "Page 1 of 2" in first and 'rel="next"' in first and "page=2" in first
+    assert "correction of: paid order #5" in second and "paid order #1<" not in second
+    assert f'data-figure="closing">{closing}' in first and f'data-figure="closing">{closing}' in second
+    assert beyond.status_code == 200 and "Page 2 of 2" in beyond.content.decode()
+    # A page costs the same few queries however many lines it has (corrections included): no query per line.
+    with tenant_context(alpha), translation.override("en"):
+        with CaptureQueriesContext(connection) as hundred:
+            selectors.statement(customer=customer, currency="RUB", first_day=today, last_day=today, page=1)
+        with CaptureQueriesContext(connection) as rest_and_correction:
+            selectors.statement(customer=customer, currency="RUB", first_day=today, last_day=today, page=2)
+    assert len(hundred) <= 7 and len(rest_and_correction) <= 7, rest_and_correction.captured_queries
+    pdf = alpha_client.get("/wallet/statement.pdf" + query + "&page=2")
+    assert pdf.status_code == 200
+    words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    flat = " ".join(words.split()).replace("\u00a0", " ")
+    assert all(f"paid order #{n} " in flat for n in range(1, 131)), "a line is missing from the PDF"
+    assert "correction of: paid order #5" in flat
+    assert "Closing balance: " + closing.replace("\u00a0", " ") in flat
+
+
+def test_a_customer_reads_only_their_own_statement(alpha, alpha_client):
+    mine, other = make_user(alpha, "mine@alpha.test"), make_user(alpha, "other@alpha.test")
+    top_up(alpha, mine, "10.00")
+    top_up(alpha, other, "777.00")
+    today = timezone.localdate()
+    sign_in(alpha_client, alpha, "mine@alpha.test")
+    page = alpha_client.get(f"/wallet/statement/?currency=RUB&since={today}&until={today}").content.decode()
+    assert "777" not in page and 'data-figure="credited">RUB10.00' in page.replace("\u00a0", " ")
