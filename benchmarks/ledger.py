@@ -28,14 +28,11 @@ Targets (2 cores): balance read p95 < 10 ms; statement page p95 < 100 ms; ≥ 20
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import io
 import os
 import random
-import secrets
 import sys
-import tempfile
 import threading
 import time
 from decimal import Decimal
@@ -48,19 +45,14 @@ for _path in (ROOT, ROOT / "platform"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+from benchmarks._services import bench_business, percentile, start_platform, with_services  # noqa: E402
+
 SLUG = "bench-ledger"
 TARGET_BALANCE_P95_MS = 10.0
 TARGET_STATEMENT_P95_MS = 100.0
 TARGET_SPENDS_PER_S = 200.0
 TARGET_RECONCILE_S = 60.0
 HEAVY_ENTRIES = 10_000
-
-
-def percentile(values: list[float], p: float) -> float:
-    xs = sorted(values)
-    k = (len(xs) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
 # --- data ---------------------------------------------------------------------------------------------
@@ -306,32 +298,15 @@ def run_spends(schema: str, ids: list[int], spenders: int, seconds: float, proce
 
 
 def run(args, service_env: dict[str, str]) -> int:
-    os.environ.update(service_env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cabinet.settings"
-    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(16))
-    os.environ["KABINET_CACHE_PREFIX"] = f"kabinet-bench-{secrets.token_hex(4)}"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-
-    import django
-
-    django.setup()
+    start_platform(service_env)
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, connections
     from django_tenants.utils import tenant_context
 
     from cabinet.ledger.models import Entry
-    from tenants import services
-    from tenants.models import Tenant
 
-    print("Setting up the platform (migrations, template schema)...", flush=True)
-    call_command("setup_platform", spares=0, verbosity=0)
-    connection.set_schema_to_public()
-    tenant = Tenant.objects.filter(slug=SLUG).first()
-    if tenant is None:
-        tenant = services.create_tenant(slug=SLUG, name="Benchmark Ledger", vertical="resort",
-                                        owner_email="owner@bench.example.com", owner_password=None,
-                                        use_spare=False).tenant
+    tenant = bench_business(SLUG, "Benchmark Ledger", "resort")
     with tenant_context(tenant):
         started = time.perf_counter()
         ids, heavy = seed(args.customers, args.entries)
@@ -404,15 +379,7 @@ def main() -> int:
                         help="rows per business account (default: the ledger's setting)")
     args = parser.parse_args()
 
-    from cabinet.launcher import embedded_services
-
-    with contextlib.ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kabinet-bench-")))
-        if os.name == "posix" and os.geteuid() == 0:
-            tmp.chmod(0o755)  # the embedded PostgreSQL runs as its own OS user
-        os.environ.setdefault("KABINET_DATA_DIR", str(tmp / "files"))
-        service_env = stack.enter_context(embedded_services(tmp, persist=False))
-        return run(args, service_env)
+    return with_services(lambda service_env: run(args, service_env))
 
 
 if __name__ == "__main__":

@@ -17,33 +17,28 @@ unless DATABASE_URL / REDIS_URL are set.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import secrets
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]  # http.py here is not the stdlib's
+ROOT = _HERE.parent
 for _path in (ROOT, ROOT / "platform"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
+
+from benchmarks._services import bench_business, percentile, start_platform, with_services  # noqa: E402
 
 SLUG = "bench-portal"
 HOST = f"{SLUG}.localhost"
 TARGET_QUERIES = 15
 TARGET_P95_MS_ONE_CLIENT = 50.0
-
-
-def percentile(values: list[float], p: float) -> float:
-    xs = sorted(values)
-    k = (len(xs) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
 # --- data ---------------------------------------------------------------------------------------------
@@ -193,30 +188,11 @@ def measure(schema: str, customer_ids: list[int], *, clients: int, requests: int
 
 
 def run(args, service_env: dict[str, str]) -> int:
-    os.environ.update(service_env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cabinet.settings"
-    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(16))
-    os.environ["KABINET_CACHE_PREFIX"] = f"kabinet-bench-{secrets.token_hex(4)}"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"  # no worker here; refills run inline
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start_platform(service_env)
     from django.db import connection, connections
     from django_tenants.utils import tenant_context
 
-    from tenants import services
-    from tenants.models import Tenant
-
-    print("Setting up the platform (migrations, template schema)...", flush=True)
-    call_command("setup_platform", spares=0, verbosity=0)
-    connection.set_schema_to_public()
-    tenant = Tenant.objects.filter(slug=SLUG).first()
-    if tenant is None:
-        tenant = services.create_tenant(slug=SLUG, name="Benchmark Clinic", vertical="clinic",
-                                        owner_email="owner@bench.example.com", owner_password=None,
-                                        use_spare=False).tenant
+    tenant = bench_business(SLUG, "Benchmark Clinic", "clinic")
     with tenant_context(tenant):
         enabled = switch_every_module_on()
         t0 = time.perf_counter()
@@ -261,15 +237,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 16])
     args = parser.parse_args()
 
-    from cabinet.launcher import embedded_services
-
-    with contextlib.ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kabinet-bench-")))
-        if os.name == "posix" and os.geteuid() == 0:
-            tmp.chmod(0o755)  # the embedded PostgreSQL runs as its own OS user
-        os.environ.setdefault("KABINET_DATA_DIR", str(tmp / "files"))
-        service_env = stack.enter_context(embedded_services(tmp, persist=False))
-        return run(args, service_env)
+    return with_services(lambda service_env: run(args, service_env))
 
 
 if __name__ == "__main__":

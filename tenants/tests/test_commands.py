@@ -128,10 +128,43 @@ def test_setup_platform_seeds_every_vertical_once(db):
                 assert all(with_availability(products.filter(kind="goods")).values_list("available", flat=True))
                 kinds = {kind for *_rest, kind in vertical.demo_products}
                 assert set(products.values_list("kind", flat=True)) == kinds
+            if tenant.vertical in ("wholesale", "resort"):
+                _assert_payments_demo(vertical)
     out = io.StringIO()
     call_command("platform_urls", stdout=out)
     for tenant in demo:
         assert f"http://{tenant.slug}.localhost/" in out.getvalue()
+
+
+def _assert_payments_demo(vertical):
+    """What the payments of a wholesale or resort demo show, seeded once though setup ran twice: invoices in every
+    state with the business's legal details, wallet entries of each kind (the staff adjustment with its reason),
+    a credit limit at the wholesale business, a referral with its commission and (resort) clubs with members."""
+    from cabinet.ledger.models import Account, Transaction
+    from cabinet.modules.clubs.models import Club, Membership
+    from cabinet.modules.orders import payment_selectors
+    from cabinet.modules.orders.models import Invoice
+    from cabinet.modules.referrals.models import Commission, Referral
+    from cabinet.portal.selectors import legal_details
+
+    legal = legal_details()
+    assert all(legal[name] for name in ("legal_name", "tax_number", "address", "bank_name", "bank_account",
+                                        "bank_code")), legal
+    states = []
+    for invoice in Invoice.objects.order_by("number"):
+        state = payment_selectors.state_of(invoice)
+        states.append("overdue" if state.overdue else state.status)
+    assert sorted(states) == ["overdue", "paid", "partly_paid", "unpaid"]
+    first = get_user_model().objects.get(email__iexact=vertical.demo_customers[0][1])
+    reasons = set(Transaction.objects.filter(entries__account__owner=first).values_list("reason", flat=True))
+    assert {"topup", "payment", "adjustment", "bank_transfer", "invoice_payment"} <= reasons
+    adjustment = Transaction.objects.get(reason="adjustment", entries__account__owner=first)
+    assert adjustment.params["note"] and adjustment.actor is not None
+    limits = Account.objects.filter(owner=first, kind="money", credit_limit__gt=0)
+    assert limits.count() == (1 if vertical.key == "wholesale" else 0)
+    assert Referral.objects.count() == 1 and Commission.objects.exists()
+    if "clubs" in vertical.default_modules:
+        assert Club.objects.count() == 3 and Membership.objects.filter(status="active").count() == 2
 
 
 def test_demo_content_is_seeded_after_its_tenant_is_committed(db, monkeypatch):

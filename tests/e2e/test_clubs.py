@@ -1,69 +1,45 @@
 """Clubs in Chromium, on a phone-sized screen: a customer opens the clubs, joins one, finds its offer on the
 club's page, and the cart prices the product at the club's price."""
 
-import os
-import re
-import shutil
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from cabinet.launcher import ROOT
-from tenants import services
-from tenants.models import Tenant
+from .conftest import PHONE, publish_screenshots, sign_in
 
 SLUG = "e2e-clubs"
 CUSTOMER = ("Olha Melnyk", "olha@sunny.example", "Sunny-Beach-2026")
 PRODUCT = "Family spa afternoon"
-DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture
-def resort(django_db_blocker):
+def resort(make_business, in_business):
     """A resort with clubs on, one open club with a −20 % rule for its members on a spa product, and a
     customer. Committed (the browser's requests commit); the tenant is deleted afterwards."""
     from cabinet.modules.catalog import services as catalog
     from cabinet.modules.clubs.models import Club
     from cabinet.modules.orders.models import DiscountRule
-    from cabinet.portal.services import set_module_enabled
 
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
-        tenant = services.create_tenant(slug=SLUG, name="Sunny Resort", vertical="resort",
-                                        owner_email=f"owner@{SLUG}.example", owner_password=None).tenant
-        with tenant_context(tenant):
-            for key in ("catalog", "orders", "clubs"):
-                set_module_enabled(key, True)
-            spa = catalog.save_category(name="Spa")
-            catalog.save_product(None, catalog.ProductData(name=PRODUCT, price="100.00", currency="EUR",
-                                                           category=spa, sku="SPA-FAM", kind="service"))
-            club = Club.objects.create(name="Young mothers", slug="young-mothers",
-                                       description="Parents meet, swap tips and get family offers.")
-            DiscountRule.objects.create(title="Family spa for club members", kind="condition", value=Decimal("20"),
-                                        condition=f"clubs.member:{club.pk}")
-            get_user_model().objects.create_user(CUSTOMER[1], CUSTOMER[2], full_name=CUSTOMER[0])
-        connection.set_schema_to_public()
-    yield tenant
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
+    tenant = make_business(SLUG, "Sunny Resort", "resort", modules=("catalog", "orders", "clubs"))
+    with in_business(tenant):
+        spa = catalog.save_category(name="Spa")
+        catalog.save_product(None, catalog.ProductData(name=PRODUCT, price="100.00", currency="EUR",
+                                                       category=spa, sku="SPA-FAM", kind="service"))
+        club = Club.objects.create(name="Young mothers", slug="young-mothers",
+                                   description="Parents meet, swap tips and get family offers.")
+        DiscountRule.objects.create(title="Family spa for club members", kind="condition", value=Decimal("20"),
+                                    condition=f"clubs.member:{club.pk}")
+        get_user_model().objects.create_user(CUSTOMER[1], CUSTOMER[2], full_name=CUSTOMER[0])
+    return tenant
 
 
 def test_customer_joins_a_club_and_gets_its_price_in_the_cart(browser, live_daphne, resort, screenshot):
     portal = f"http://{SLUG}.localhost:{live_daphne}"
-    context = browser.new_context(viewport={"width": 360, "height": 780})
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{portal}/login/")
-    page.get_by_label("E-mail, phone or contract number").fill(CUSTOMER[1])
-    page.get_by_label("Password").fill(CUSTOMER[2])
-    page.get_by_role("button", name=re.compile("Log in|Sign in")).click()
+    sign_in(page, portal, CUSTOMER[1], CUSTOMER[2])
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Hello, {CUSTOMER[0]}")
 
     page.goto(f"{portal}/clubs/")
@@ -83,8 +59,5 @@ def test_customer_joins_a_club_and_gets_its_price_in_the_cart(browser, live_daph
     expect(page.locator(".cart-line .discount")).to_contain_text("Family spa for club members")
     expect(page.locator(".cart-total")).to_have_text("Total: €80.00")
     paths.append(screenshot(page, "clubs-cart-price"))
-    if os.environ.get("UPDATE_SCREENSHOTS", "1") == "1":
-        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for path in paths:
-            shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
+    publish_screenshots(*paths)
     context.close()

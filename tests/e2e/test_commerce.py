@@ -2,103 +2,63 @@
 raises the quantity and sees the quantity discount appear with its explanation, checks out with the form
 pre-filled from the profile, finds the order in "My orders" and repeats it."""
 
-import os
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from cabinet.launcher import ROOT
-from tenants import services
-from tenants.models import Tenant
-from tests.e2e.conftest import ARTIFACTS, open_menu
+from .conftest import ARTIFACTS, PHONE, no_sideways_scroll, open_menu, sign_in
 
 SLUG = "e2e-shop"
 CUSTOMER = ("Iryna Koval", "iryna@green-grocer.example", "Ripe-Pears-2026", "+380671234567")
 PRODUCT = "Conference pears, 10 kg crate"
-DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture
-def shop(django_db_blocker):
+def shop(make_business, in_business):
     """A wholesale business with the catalog and orders on, two products, a quantity break of −10 % from
     3 crates of pears, a pickup point, and a customer whose profile has a phone and a default address. The
     browser's requests commit, so this is committed too and the tenant is deleted afterwards."""
     from cabinet.accounts.models import DeliveryAddress
     from cabinet.modules.catalog import services as catalog
     from cabinet.modules.orders.models import DiscountRule
-    from cabinet.portal.services import set_module_enabled
 
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
-        tenant = services.create_tenant(slug=SLUG, name="Green Valley Wholesale", vertical="wholesale",
-                                        owner_email=f"owner@{SLUG}.example", owner_password=None).tenant
-        with tenant_context(tenant):
-            set_module_enabled("catalog", True)
-            set_module_enabled("orders", True)
-            fruit = catalog.save_category(name="Fruit")
-            central = catalog.save_warehouse(name="Central warehouse")
-            catalog.save_warehouse(name="Podil pickup point", address="Kyiv, Khoroshavina 1", is_pickup_point=True)
-            pears = catalog.save_product(None, catalog.ProductData(
-                name=PRODUCT, price="12.00", currency="EUR", category=fruit, sku="PEAR-10",
-                description="Sweet, firm pears from our orchards.", attributes={"Weight": "10 kg"}))
-            apples = catalog.save_product(None, catalog.ProductData(
-                name="Golden apples, 12 kg crate", price="14.50", currency="EUR", category=fruit, sku="APL-12"))
-            catalog.set_stock(pears, central, 40)
-            catalog.set_stock(apples, central, 25)
-            rule = DiscountRule.objects.create(
-                title="Pears by the case", kind=DiscountRule.Kind.QUANTITY_BREAK, value=Decimal("10"),
-                value_type=DiscountRule.ValueType.PERCENT, scope=DiscountRule.Scope.PRODUCTS, min_quantity=3)
-            rule.products.set([pears])
-            customer = get_user_model().objects.create_user(
-                CUSTOMER[1], CUSTOMER[2], full_name=CUSTOMER[0], phone=CUSTOMER[3])
-            DeliveryAddress.objects.create(user=customer, line1="Khreshchatyk 22", city="Kyiv", is_default=True)
-        connection.set_schema_to_public()
-    yield tenant
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
+    tenant = make_business(SLUG, "Green Valley Wholesale", "wholesale", modules=("catalog", "orders"))
+    with in_business(tenant):
+        fruit = catalog.save_category(name="Fruit")
+        central = catalog.save_warehouse(name="Central warehouse")
+        catalog.save_warehouse(name="Podil pickup point", address="Kyiv, Khoroshavina 1", is_pickup_point=True)
+        pears = catalog.save_product(None, catalog.ProductData(
+            name=PRODUCT, price="12.00", currency="EUR", category=fruit, sku="PEAR-10",
+            description="Sweet, firm pears from our orchards.", attributes={"Weight": "10 kg"}))
+        apples = catalog.save_product(None, catalog.ProductData(
+            name="Golden apples, 12 kg crate", price="14.50", currency="EUR", category=fruit, sku="APL-12"))
+        catalog.set_stock(pears, central, 40)
+        catalog.set_stock(apples, central, 25)
+        rule = DiscountRule.objects.create(
+            title="Pears by the case", kind=DiscountRule.Kind.QUANTITY_BREAK, value=Decimal("10"),
+            value_type=DiscountRule.ValueType.PERCENT, scope=DiscountRule.Scope.PRODUCTS, min_quantity=3)
+        rule.products.set([pears])
+        customer = get_user_model().objects.create_user(
+            CUSTOMER[1], CUSTOMER[2], full_name=CUSTOMER[0], phone=CUSTOMER[3])
+        DeliveryAddress.objects.create(user=customer, line1="Khreshchatyk 22", city="Kyiv", is_default=True)
+    return tenant
 
 
-@pytest.fixture
-def shots(screenshot):
-    """Each screenshot at 360 px (the page's own size) and at desktop width, into tests/artifacts/;
-    copied to docs/screenshots/ (what the README shows) only when UPDATE_SCREENSHOTS=1."""
-
-    def save(page, name: str) -> None:
-        phone = page.viewport_size
-        paths = [screenshot(page, name)]
-        page.set_viewport_size({"width": 1280, "height": 900})
-        paths.append(screenshot(page, f"{name}-desktop"))
-        page.set_viewport_size(phone)
-        if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            for path in paths:
-                shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
-
-    return save
-
-
-def test_customer_buys_with_quantity_discount_and_repeats_the_order(
-        browser, live_daphne, shop, django_db_blocker, shots):
-    portal = f"http://{SLUG}.localhost:{live_daphne}"
-    context = browser.new_context(viewport={"width": 360, "height": 780})
+def signed_in(browser, portal):
+    """A phone-sized page with the shop's customer signed in."""
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-
-    # Sign in.
-    page.goto(f"{portal}/login/")
-    page.get_by_label("E-mail, phone or contract number").fill(CUSTOMER[1])
-    page.get_by_label("Password").fill(CUSTOMER[2])
-    page.get_by_role("button", name=re.compile("Log in|Sign in")).click()
+    sign_in(page, portal, CUSTOMER[1], CUSTOMER[2])
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Hello, {CUSTOMER[0]}")
+    return context, page
+
+
+def test_customer_buys_with_quantity_discount_and_repeats_the_order(browser, live_daphne, shop, in_business, shots):
+    portal = f"http://{SLUG}.localhost:{live_daphne}"
+    context, page = signed_in(browser, portal)
 
     # Browse: the catalog from the header, a search, the product's page with its live availability.
     open_menu(page)
@@ -150,7 +110,7 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
     expect(page.locator("main")).to_contain_text("Total: €32.40")
     expect(page.locator(".timeline li")).to_have_count(1)
     shots(page, "commerce-order")
-    with django_db_blocker.unblock(), tenant_context(shop):
+    with in_business(shop):
         from cabinet.modules.catalog.models import Reservation
         from cabinet.modules.orders.models import Order
 
@@ -161,7 +121,6 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
         assert order.comment == "Please call an hour before delivery."
         held = Reservation.objects.filter(reference=order.reservation_reference, status="active")
         assert [(r.product.name, r.quantity) for r in held] == [(PRODUCT, 3)]
-    connection.set_schema_to_public()
 
     # My orders: the order is listed as new; the cart is empty.
     open_menu(page)
@@ -187,20 +146,14 @@ def test_customer_buys_with_quantity_discount_and_repeats_the_order(
     context.close()
 
 
-def test_a_line_that_became_short_is_lowered_at_checkout(browser, live_daphne, shop, django_db_blocker, screenshot):
+def test_a_line_that_became_short_is_lowered_at_checkout(browser, live_daphne, shop, in_business, screenshot):
     """Adding more than there is is refused with what there is; a line that becomes short after it was
     added is lowered on the checkout page itself, the typed details stay, and the order goes through as #1."""
     from cabinet.modules.catalog import services as catalog
     from cabinet.modules.orders.models import Order
 
     portal = f"http://{SLUG}.localhost:{live_daphne}"
-    context = browser.new_context(viewport={"width": 360, "height": 780})
-    page = context.new_page()
-    page.goto(f"{portal}/login/")
-    page.get_by_label("E-mail, phone or contract number").fill(CUSTOMER[1])
-    page.get_by_label("Password").fill(CUSTOMER[2])
-    page.get_by_role("button", name=re.compile("Log in|Sign in")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Hello, {CUSTOMER[0]}")
+    context, page = signed_in(browser, portal)
 
     page.goto(f"{portal}/catalog/")
     page.get_by_role("link", name=PRODUCT).click()
@@ -212,11 +165,10 @@ def test_a_line_that_became_short_is_lowered_at_checkout(browser, live_daphne, s
     expect(page.get_by_text("Added to your cart.")).to_be_visible()
 
     # Someone else's order holds 37 crates meanwhile: 3 are left for this customer.
-    with django_db_blocker.unblock(), tenant_context(shop):
+    with in_business(shop):
         from cabinet.modules.catalog.models import Product
 
         catalog.reserve([(Product.objects.get(sku="PEAR-10").pk, 37)], "order:elsewhere")
-    connection.set_schema_to_public()
     page.goto(f"{portal}/orders/checkout/")
     expect(page.locator(".line-short")).to_contain_text("Only 3 are available now.")
     page.get_by_label("Comment").fill("Leave at the gate.")
@@ -224,12 +176,11 @@ def test_a_line_that_became_short_is_lowered_at_checkout(browser, live_daphne, s
     expect(page.get_by_text("The line is lowered to 3 units.")).to_be_visible()
     expect(page.locator(".line-short")).to_have_count(0)
     expect(page.get_by_label("Comment")).to_have_value("Leave at the gate.")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing scrolls sideways
+    no_sideways_scroll(page, "the checkout")
     screenshot(page, "commerce-checkout-fixed")
     page.get_by_role("button", name="Place the order").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Order #1")
-    with django_db_blocker.unblock(), tenant_context(shop):
+    with in_business(shop):
         order = Order.objects.get(sequence_number=1)
         assert order.lines.get().quantity == 3 and order.comment == "Leave at the gate."
-    connection.set_schema_to_public()
     context.close()

@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 from cabinet.accounts.models import AccountEvent, LoginToken, SignInAttempt
 from cabinet.portal.models import StaffInvite
 
+from .conftest import sign_in
+
 SCHEMA = "t_alpha"
 PHONE = "+79161234567"
 OWNER = ("owner@alpha.test", "Correct-Horse-42")
@@ -81,10 +83,7 @@ def test_staff_hand_over_a_link_and_a_temporary_password(browser, live_daphne, c
     expect(staff.locator(".history")).to_contain_text("Temporary password set by staff")
 
     vera = browser.new_context(viewport={"width": 360, "height": 780}).new_page()
-    vera.goto(f"{portal}/login/")
-    vera.get_by_label("E-mail, phone or contract number").fill("8 916 123-45-67")
-    vera.get_by_label("Password").fill(temporary)
-    vera.get_by_role("button", name=re.compile("Log in|Sign in")).click()
+    sign_in(vera, portal, "8 916 123-45-67", temporary)
     expect(vera).to_have_url(f"{portal}/me/new-password/")
     vera.goto(f"{portal}/me/")
     expect(vera).to_have_url(f"{portal}/me/new-password/")

@@ -13,10 +13,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from cabinet import registry
 from cabinet.launcher import ROOT
-from tenants import services
-from tenants.models import Tenant
 
 SLUG = "e2e-nav"
 OWNER = "owner@e2e-nav.example"
@@ -27,31 +24,19 @@ PHONE_HEADER_MAX_PX = 72
 
 
 @pytest.fixture
-def business(django_db_blocker):
+def business(make_business, in_business):
     from cabinet.modules.catalog import services as catalog
     from cabinet.modules.orders import services as orders
-    from cabinet.portal.services import enable_with_dependencies
 
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
-        tenant = services.create_tenant(slug=SLUG, name="Аптека «Здоров'я»", vertical="clinic", owner_email=OWNER,
-                                        owner_password=None, owner_name="Ірина Мельник").tenant
-        with tenant_context(tenant):
-            for key in registry.modules():
-                enable_with_dependencies(key)
-            customer = get_user_model().objects.create_user(CUSTOMER, "Herbal-Tea-2026", full_name="Тарас Коваленко")
-            product = catalog.save_product(None, catalog.ProductData(name="Вітамін D3, 60 капсул", price="320.00",
-                                                                     currency="UAH"))
-            catalog.set_stock(product, catalog.save_warehouse(name="Аптека на Подолі"), 20)
-            orders.add_to_cart(customer, product.pk, 2)
-        connection.set_schema_to_public()
-    yield tenant
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
+    tenant = make_business(SLUG, "Аптека «Здоров'я»", "clinic", owner_email=OWNER, owner_name="Ірина Мельник",
+                           every_module=True)
+    with in_business(tenant):
+        customer = get_user_model().objects.create_user(CUSTOMER, "Herbal-Tea-2026", full_name="Тарас Коваленко")
+        product = catalog.save_product(None, catalog.ProductData(name="Вітамін D3, 60 капсул", price="320.00",
+                                                                 currency="UAH"))
+        catalog.set_stock(product, catalog.save_warehouse(name="Аптека на Подолі"), 20)
+        orders.add_to_cart(customer, product.pk, 2)
+    return tenant
 
 
 def signed_in_context(browser, tenant, email, port, *, width, language="en"):

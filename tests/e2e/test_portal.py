@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tenants import services
 from tenants.models import Tenant
-from tests.e2e.conftest import ARTIFACTS, open_manage_section, open_menu
+from tests.e2e.conftest import ARTIFACTS, open_manage_section, open_menu, sign_in
 
 SLUG = "e2e-resort"
 OWNER = ("owner@e2e-resort.example", "Sunny-Beaches-2026")
@@ -115,10 +115,7 @@ def test_business_brands_portal_and_customer_signs_in_by_contract_number(
     expect(owner.get_by_role("row").filter(has_text=CUSTOMER[1])).to_contain_text(CONTRACT)
 
     # The customer signs in with the contract number and sees the branded dashboard.
-    guest.goto(f"{portal}/login/")
-    guest.get_by_label("E-mail, phone or contract number").fill(CONTRACT.lower())
-    guest.get_by_label("Password").fill(CUSTOMER[2])
-    guest.get_by_role("button", name=re.compile("Log in|Sign in")).click()
+    sign_in(guest, portal, CONTRACT.lower(), CUSTOMER[2])
     expect(guest.get_by_role("heading", level=1)).to_contain_text(f"Hello, {CUSTOMER[0]}")
     expect(guest.locator(".dashboard-card").first).to_be_visible()
     screenshot(guest, "portal-dashboard")

@@ -1,60 +1,40 @@
 """Referrals in Chromium on a phone-sized screen: a friend opens a customer's referral link, registers, buys;
 once the order is paid the referrer's Referrals page shows the friend (masked) and the commission pending."""
 
-import os
 import re
-import shutil
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from cabinet.launcher import ROOT
-from tenants import services
-from tenants.models import Tenant
+from .conftest import PHONE, no_sideways_scroll, sign_in
 
 SLUG = "e2e-referrals"
 REFERRER = ("Olha Bondar", "olha@coffee-lovers.example", "Warm-Latte-2026")
 FRIEND = ("Taras Melnyk", "taras@coffee-lovers.example", "Dark-Roast-2026", "+380671112299")
 PRODUCT = "Espresso blend, 1 kg"
-DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture
-def shop(django_db_blocker):
+def shop(make_business, in_business):
     from cabinet.modules.catalog import services as catalog
     from cabinet.modules.referrals import services as referrals
-    from cabinet.portal.services import set_module_enabled
 
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
-        tenant = services.create_tenant(slug=SLUG, name="Coffee Lovers", vertical="resort",
-                                        owner_email=f"owner@{SLUG}.example", owner_password=None).tenant
-        with tenant_context(tenant):
-            for key in ("catalog", "orders", "referrals"):
-                set_module_enabled(key, True)
-            central = catalog.save_warehouse(name="Central warehouse")
-            blend = catalog.save_product(None, catalog.ProductData(name=PRODUCT, price="760.00", currency="UAH",
-                                                                   sku="ESP-1K"))
-            catalog.set_stock(blend, central, 50)
-            referrer = get_user_model().objects.create_user(REFERRER[1], REFERRER[2], full_name=REFERRER[0])
-            code = referrals.code_for(referrer).code
-        connection.set_schema_to_public()
-    yield tenant, code
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
+    tenant = make_business(SLUG, "Coffee Lovers", "resort", modules=("catalog", "orders", "referrals"))
+    with in_business(tenant):
+        central = catalog.save_warehouse(name="Central warehouse")
+        blend = catalog.save_product(None, catalog.ProductData(name=PRODUCT, price="760.00", currency="UAH",
+                                                               sku="ESP-1K"))
+        catalog.set_stock(blend, central, 50)
+        referrer = get_user_model().objects.create_user(REFERRER[1], REFERRER[2], full_name=REFERRER[0])
+        code = referrals.code_for(referrer).code
+    return tenant, code
 
 
-def test_a_friend_registers_through_the_link_and_buys(browser, live_daphne, shop, django_db_blocker, screenshot):
+def test_a_friend_registers_through_the_link_and_buys(browser, live_daphne, shop, in_business, shots):
     tenant, code = shop
     portal = f"http://{SLUG}.localhost:{live_daphne}"
-    friend = browser.new_context(viewport={"width": 360, "height": 780})
+    friend = browser.new_context(viewport=PHONE)
     page = friend.new_page()
 
     # The link sends the friend to registration; the code rides along in the session.
@@ -81,7 +61,7 @@ def test_a_friend_registers_through_the_link_and_buys(browser, live_daphne, shop
     friend.close()
 
     # The order is paid (what the invoices announce).
-    with django_db_blocker.unblock(), tenant_context(tenant):
+    with in_business(tenant):
         from cabinet.modules.orders import services as orders
         from cabinet.modules.orders.models import Order
         from cabinet.modules.referrals.models import Commission, Referral
@@ -91,15 +71,11 @@ def test_a_friend_registers_through_the_link_and_buys(browser, live_daphne, shop
         order = Order.objects.get(customer=referral.friend)
         orders.send_order_event(order, "paid")
         assert Commission.objects.get(order=order).status == "pending"
-    connection.set_schema_to_public()
 
     # The referrer sees the friend, masked, and the commission pending.
-    context = browser.new_context(viewport={"width": 360, "height": 780})
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{portal}/login/")
-    page.get_by_label("E-mail, phone or contract number").fill(REFERRER[1])
-    page.get_by_label("Password").fill(REFERRER[2])
-    page.get_by_role("button", name=re.compile("Log in|Sign in")).click()
+    sign_in(page, portal, REFERRER[1], REFERRER[2])
     page.goto(f"{portal}/referrals/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Referrals")
     expect(page.locator(".referral-friends")).to_contain_text("Ta*** M.")
@@ -109,12 +85,6 @@ def test_a_friend_registers_through_the_link_and_buys(browser, live_daphne, shop
     expect(line).to_contain_text("Pending")
     expect(line).to_contain_text("38.00")  # 5 %, the default share
     expect(page.locator('[data-total="pending"]')).to_contain_text("38.00")  # 5 %, the default share
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    paths = [screenshot(page, "referrals")]
-    page.set_viewport_size({"width": 1280, "height": 900})
-    paths.append(screenshot(page, "referrals-desktop"))
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for path in paths:
-            shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
+    no_sideways_scroll(page, "the Referrals page")
+    shots(page, "referrals")
     context.close()

@@ -14,7 +14,7 @@ from cabinet.modules.support import services
 from cabinet.modules.support.models import Request, Stage
 from cabinet.notifications.models import Notification
 
-from .conftest import open_menu
+from .conftest import PHONE, no_sideways_scroll, open_menu, sign_in
 
 SCHEMA = "t_alpha"
 CUSTOMER = ("customer@alpha.test", "Customer-Pass-42")
@@ -49,24 +49,17 @@ def filled(django_db_blocker):
         Stage.objects.filter(topic=TOPIC).delete()
 
 
-def sign_in(page, portal, who):
-    page.goto(f"{portal}/login/")
-    page.get_by_label("E-mail, phone or contract number").fill(who[0])
-    page.get_by_label("Password").fill(who[1])
-    page.get_by_role("button", name=re.compile("Log in|Sign in")).click()
-
-
 def shoot(page, name):
-    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1"), f"{name} scrolls sideways"
+    no_sideways_scroll(page, name)
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(DOCS_SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_four_pages_at_360_px(browser, live_daphne, filled):
     portal = f"http://alpha.localhost:{live_daphne}"
-    context = browser.new_context(viewport={"width": 360, "height": 780})
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    sign_in(page, portal, CUSTOMER)
+    sign_in(page, portal, *CUSTOMER)
     open_menu(page)  # on a phone the bell sits in the header's menu
     page.locator(".notification-bell:visible").first.click()
     expect(page.get_by_text("Blood test of 2 December").first).to_be_visible()
@@ -79,9 +72,9 @@ def test_four_pages_at_360_px(browser, live_daphne, filled):
     shoot(page, "support-my-tasks-360")
     context.close()
 
-    context = browser.new_context(viewport={"width": 360, "height": 780})
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    sign_in(page, portal, OWNER)
+    sign_in(page, portal, *OWNER)
     page.goto(f"{portal}/manage/customers/{filled.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(".+"))
     # The sign-ins table fits the card: no column squeezed to a letter a line

@@ -12,10 +12,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 import verticals
-from cabinet import registry
 from conftest import PLATFORM_STAFF
-from tenants import services
-from tenants.models import Tenant
 from tests.e2e.conftest import ARTIFACTS, open_menu
 
 SLUG = "e2e-csp"
@@ -25,28 +22,16 @@ CSP = "Content Security Policy"
 
 
 @pytest.fixture
-def csp_tenant(django_db_blocker):
-    from cabinet.portal.services import enable_with_dependencies
+def csp_tenant(make_business, in_business):
     from cms.services import ensure_editor_access
 
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
-        tenant = services.create_tenant(slug=SLUG, name="Strict Resort", vertical="resort", owner_email=OWNER[0],
-                                        owner_password=OWNER[1]).tenant
-        with tenant_context(tenant):
-            for key in registry.modules():
-                enable_with_dependencies(key)
-            for vertical in verticals.VERTICALS.values():
-                verticals.seed_demo_content(vertical)
-            ensure_editor_access(get_user_model().objects.get(email=OWNER[0]))
-        connection.set_schema_to_public()
-    yield tenant
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        for old in Tenant.objects.filter(slug=SLUG):
-            services.delete_tenant(old)
+    tenant = make_business(SLUG, "Strict Resort", "resort", owner_email=OWNER[0], owner_password=OWNER[1],
+                           every_module=True)
+    with in_business(tenant):
+        for vertical in verticals.VERTICALS.values():
+            verticals.seed_demo_content(vertical)
+        ensure_editor_access(get_user_model().objects.get(email=OWNER[0]))
+    return tenant
 
 
 def session_cookie(tenant, host: str, email: str) -> str:

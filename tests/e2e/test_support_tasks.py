@@ -1,7 +1,6 @@
 """A customer follows the work on their request in "My tasks" in Chromium, at 360 px: every stage with its date,
 the current one marked, what comes next; reached by keyboard from the list to the request's page."""
 
-import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,6 +10,8 @@ from playwright.sync_api import expect
 from cabinet.modules.support import services
 from cabinet.modules.support.models import Request, Stage
 from cabinet.notifications.models import Notification
+
+from .conftest import PHONE, no_sideways_scroll, sign_in
 
 SCHEMA = "t_alpha"
 CUSTOMER = ("customer@alpha.test", "Customer-Pass-42")
@@ -43,12 +44,9 @@ def task(django_db_blocker):
 
 def test_my_tasks_at_360_px(browser, live_daphne, task, screenshot):
     portal = f"http://alpha.localhost:{live_daphne}"
-    context = browser.new_context(viewport={"width": 360, "height": 780})
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{portal}/login/")
-    page.get_by_label("E-mail, phone or contract number").fill(CUSTOMER[0])
-    page.get_by_label("Password").fill(CUSTOMER[1])
-    page.get_by_role("button", name=re.compile("Log in|Sign in")).click()
+    sign_in(page, portal, *CUSTOMER)
     page.goto(f"{portal}/support/tasks/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My tasks")
     expect(page.get_by_text("stage 2 of 3")).to_be_visible()
@@ -56,7 +54,7 @@ def test_my_tasks_at_360_px(browser, live_daphne, task, screenshot):
     expect(current).to_contain_text("In the laboratory")
     expect(page.locator(".step-done")).to_contain_text("Sample taken")
     expect(page.get_by_text("Next: Results ready")).to_be_visible()
-    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+    no_sideways_scroll(page, "My tasks")
     screenshot(page, "support-my-tasks")
 
     # By keyboard: focus the task's link and open it; its page shows the same progress.

@@ -106,20 +106,21 @@ def _order_or_404(pk) -> Order:
     return order
 
 
-def _detail_page(request, order: Order, *, shipping_form: ShippingForm | None = None, status: int = 200):
+def detail_page(request, order: Order, *, shipping_form: ShippingForm | None = None, status: int = 200, **extra):
+    """The staff's order page; `extra` carries a refused form's errors and values (payments)."""
     actions = [(value, ACTION_LABELS[value]) for value in order.next_statuses]
     return render(request, "orders/manage/detail.html", {
         "order": order, "timeline": selectors.staff_timeline(order), "hold": selectors.hold_state(order),
         "actions": actions, "invoice": selectors.order_invoice(order),
         "shipping_form": shipping_form or ShippingForm(), "known_carriers": list(KNOWN_CARRIERS),
         **payment_selectors.invoice_context(order), "staff": True,
-        "can_record": has_role(request.user, ("manager",))}, status=status)
+        "can_record": has_role(request.user, ("manager",)), **extra}, status=status)
 
 
 @require_GET
 @order_staff
 def detail(request, pk):
-    return _detail_page(request, _order_or_404(pk))
+    return detail_page(request, _order_or_404(pk))
 
 
 @require_POST
@@ -135,14 +136,14 @@ def change_status(request, pk):
     can_ship = status == Order.Status.SHIPPED and status in order.next_statuses
     shipping = ShippingForm(request.POST) if can_ship else None
     if shipping is not None and not shipping.is_valid():
-        return _detail_page(request, order, shipping_form=shipping, status=400)
+        return detail_page(request, order, shipping_form=shipping, status=400)
     try:
         services.change_status(order, status, by=request.user,
                                tracking=shipping.cleaned_data if shipping is not None else None)
     except ValidationError as error:
         if shipping is not None and hasattr(error, "error_dict"):
             add_service_errors(shipping, error)
-            return _detail_page(request, order, shipping_form=shipping, status=400)
+            return detail_page(request, order, shipping_form=shipping, status=400)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Order #%(number)s is now %(status)s.") % {

@@ -2,7 +2,7 @@
 bank transfers and refund a payment to the balance. Thin: the services decide and say why not."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from cabinet.accounts.permissions import role_required
 
 from . import selectors, services
+from .manage_views import detail_page
 from .models import InvoicePayment
-from .views import customer_login
+from .views import customer_login, order_page
 
 PAYMENT_STAFF_ROLES = ("owner", "manager")
 payment_staff = role_required(*PAYMENT_STAFF_ROLES)
@@ -21,6 +22,12 @@ payment_staff = role_required(*PAYMENT_STAFF_ROLES)
 
 def _say(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
+
+
+def _by_field(error: ValidationError) -> dict[str, list[str]]:
+    """A refusal's messages by the form's field they are about; "form" for those about no field."""
+    found = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    return {"form" if field == NON_FIELD_ERRORS else field: problems for field, problems in found.items()}
 
 
 @require_POST
@@ -44,9 +51,10 @@ def pay(request, pk):
         else:
             raise ValidationError(_("Choose how to pay."))
     except ValidationError as error:
-        _say(request, error)
-    else:
-        messages.success(request, _("Thank you: the payment is recorded."))
+        # The page again, the refusal beside the field it is about and the typed values kept (nothing changed).
+        order = selectors.customer_order(request.user, invoice.order_id)
+        return order_page(request, order, status=400, pay_errors=_by_field(error), pay_data=request.POST)
+    messages.success(request, _("Thank you: the payment is recorded."))
     return redirect(back)
 
 
@@ -61,9 +69,11 @@ def record_transfer(request, pk):
                                       reference=request.POST.get("reference", ""),
                                       paid_on=request.POST.get("paid_on", ""), by=request.user)
     except ValidationError as error:
-        _say(request, error)
-    else:
-        messages.success(request, _("The bank transfer is recorded."))
+        order = selectors.staff_order(invoice.order_id)
+        errors = _by_field(error)
+        return detail_page(request, order, status=400, transfer_errors=errors, transfer_data=request.POST,
+                           transfer_focus=next(iter(errors)))
+    messages.success(request, _("The bank transfer is recorded."))
     return redirect("orders-manage:detail", pk=invoice.order_id)
 
 

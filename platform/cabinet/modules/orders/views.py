@@ -189,11 +189,16 @@ def own_order(request, pk):
 @require_GET
 @customer_login
 def order_detail(request, pk):
-    order = own_order(request, pk)
+    return order_page(request, own_order(request, pk))
+
+
+def order_page(request, order, *, status: int = 200, **extra):
+    """The customer's order page; `extra` carries a refused form's errors and values (payments)."""
     # The timeline comes prefetched with the order, oldest change first (the model's ordering).
     return render(request, "orders/detail.html", {"order": order, "timeline": order.status_changes.all(),
                                                   "deduction_texts": deductions.explanations(order),
-                                                  **payment_selectors.invoice_context(order)})
+                                                  **payment_selectors.invoice_context(order), **extra},
+                  status=status)
 
 
 @require_POST

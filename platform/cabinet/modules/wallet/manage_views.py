@@ -19,6 +19,8 @@ from .module import MODULE
 from .views import entries_page
 
 manage_roles = role_required(*MODULE.manage_roles("find"))
+# The three forms of a customer's page share field names; each has its own ids, so every label finds its field.
+ADJUST_ID, LIMIT_ID, REFUND_ID = "adjust-%s", "limit-%s", "refund-%s"
 
 
 def _customer(customer_id):
@@ -32,9 +34,9 @@ def _page(request, customer, *, adjust=None, limit=None, refund=None, status=200
     return render(request, "wallet/manage_customer.html", {
         "customer": customer, "balances": selectors.balances(customer=customer), "filters": filters,
         "page": page, "lines": lines, "limit_changes": selectors.limit_changes(customer=customer),
-        "adjust_form": adjust or AdjustForm(initial={"currency": currencies[0]}),
-        "limit_form": limit or CreditLimitForm(initial={"currency": currencies[0], "limit": Decimal("0")}),
-        "refund_form": refund or RefundToBalanceForm(initial={"currency": currencies[0]}),
+        "adjust_form": adjust or AdjustForm(auto_id=ADJUST_ID, initial={"currency": currencies[0]}),
+        "limit_form": limit or CreditLimitForm(auto_id=LIMIT_ID, initial={"currency": currencies[0], "limit": Decimal("0")}),
+        "refund_form": refund or RefundToBalanceForm(auto_id=REFUND_ID, initial={"currency": currencies[0]}),
         "topups": topups.card_topups(customer=customer)},
         status=status)
 
@@ -72,7 +74,7 @@ def _submit(request, person, form, slot: str, action, success: str):
 @manage_roles
 def adjust(request, customer_id):
     person = _customer(customer_id)
-    return _submit(request, person, AdjustForm(request.POST), "adjust", lambda data: services.adjust_balance(
+    return _submit(request, person, AdjustForm(request.POST, auto_id=ADJUST_ID), "adjust", lambda data: services.adjust_balance(
         customer=person, amount=data["amount"], currency=data["currency"], note=data["note"], actor=request.user),
         _("The balance of %(customer)s is adjusted.") % {"customer": person.display_name})
 
@@ -81,7 +83,7 @@ def adjust(request, customer_id):
 @manage_roles
 def credit_limit(request, customer_id):
     person = _customer(customer_id)
-    return _submit(request, person, CreditLimitForm(request.POST), "limit", lambda data: services.set_credit_limit(
+    return _submit(request, person, CreditLimitForm(request.POST, auto_id=LIMIT_ID), "limit", lambda data: services.set_credit_limit(
         customer=person, currency=data["currency"], limit=data["limit"], actor=request.user),
         _("The credit limit of %(customer)s is set.") % {"customer": person.display_name})
 
@@ -105,6 +107,6 @@ def refund_card(request, customer_id, payment_id):
 @manage_roles
 def refund_balance(request, customer_id):
     person = _customer(customer_id)
-    return _submit(request, person, RefundToBalanceForm(request.POST), "refund", lambda data: topups.refund_to_balance(
+    return _submit(request, person, RefundToBalanceForm(request.POST, auto_id=REFUND_ID), "refund", lambda data: topups.refund_to_balance(
         customer=person, amount=data["amount"], currency=data["currency"], note=data["note"], actor=request.user),
         _("The refund is credited to the balance of %(customer)s.") % {"customer": person.display_name})
