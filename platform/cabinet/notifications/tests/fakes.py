@@ -78,8 +78,9 @@ class FakeServer:
             self.server.server_close()
 
 
-def browser_keys() -> tuple[str, str]:
-    """A browser's subscription keys (p256dh, auth) as the Push API gives them, so pywebpush really encrypts."""
+def browser_key_pair():
+    """A browser's subscription as its push service keeps it: the P-256 private key (to decrypt what arrives)
+    and the keys the Push API gives the page (p256dh, auth), URL-safe base64 without padding."""
     import base64
     import os
 
@@ -89,7 +90,13 @@ def browser_keys() -> tuple[str, str]:
     private = ec.generate_private_key(ec.SECP256R1())
     raw = private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     encode = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()  # noqa: E731
-    return encode(raw), encode(os.urandom(16))
+    return private, encode(raw), encode(os.urandom(16))
+
+
+def browser_keys() -> tuple[str, str]:
+    """A browser's subscription keys (p256dh, auth) as the Push API gives them, so pywebpush really encrypts."""
+    _private, p256dh, auth = browser_key_pair()
+    return p256dh, auth
 
 
 def mailbox_keys(directory) -> dict[str, int]:
