@@ -89,6 +89,9 @@ class Module:
     pricing_conditions: tuple[PricingCondition, ...] = ()
     # What ranks a customer's support requests higher in the staff queue (see SupportPriority).
     support_priorities: tuple[SupportPriority, ...] = ()
+    # A template included at the end of every portal page while the module is on (the chat button); it
+    # decides itself whom it shows anything to, and costs no query.
+    page_widget: str = ""
     order: int = 100
 
     @property
@@ -199,6 +202,9 @@ def check_declarations(module: Module) -> None:
             _check_callable(path, f"pricing condition {condition.key!r} of module {module.key!r}")
     for priority in module.support_priorities:
         _check_callable(priority.tiers, f"support priority {priority.key!r} of module {module.key!r}")
+    if module.page_widget and not module.page_widget.endswith(".html"):
+        raise ImproperlyConfigured(f"The page widget of module {module.key!r} must name a template (.html), "
+                                   f"not {module.page_widget!r}")
 
 
 def timeline_source(path: str, owner: str) -> TimelineSource:
