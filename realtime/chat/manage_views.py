@@ -51,7 +51,7 @@ def conversation(request, pk):
     history = selectors.replay(found.pk, after=max(0, found.last_seq - HISTORY_ON_PAGE), staff=True)
     return render(request, "chat/manage_conversation.html", {
         "conversation": found, "history": history, "last_seq": history[-1].seq if history else 0,
-        "canned": selectors.canned_replies(), "operators": selectors.operators().exclude(pk=found.assignee_id),
+        "canned": selectors.canned_replies(), "operators": selectors.operators().exclude(pk__in=[found.assignee_id or 0, request.user.pk]),
         "client_id": uuid.uuid4().hex, "row": selectors.inbox_row(request.user, found.pk)})
 
 

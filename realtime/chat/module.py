@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cabinet.registry import ChecklistItem, ManageEntry, Module, ModuleSetting, NavEntry
+from cabinet.registry import ChecklistItem, ManageEntry, Module, ModuleSetting, NavEntry, PeriodicTask
 
 MODULE = Module(
     key="chat",
@@ -23,11 +23,16 @@ MODULE = Module(
                       min_value=0, max_value=50,
                       help_text=_("A new conversation goes to the operator online with the fewest open ones, "
                                   "while they have fewer than this; 0: operators take conversations by hand.")),
+        ModuleSetting("away_minutes", _("Give back the conversations of an operator away for (minutes)"),
+                      kind="int", default=10, min_value=1, max_value=240,
+                      help_text=_("When an operator has had no chat open this long, their open conversations "
+                                  "go back to the queue and to a colleague online.")),
         ModuleSetting("hours", _("Chat hours"), kind="text", default="",
                       help_text=_("One line per day or days, in your time zone, e.g. “mon-fri 09:00-18:00” and "
                                   "“sat 10:00-14:00”. Outside them the chat says when you are back and takes the "
                                   "message. Empty: always open.")),
     ),
+    periodic_tasks=(PeriodicTask("realtime.chat.tasks.return_away_operators_conversations", every=60.0),),
     notification_events=(("chat.reply", _("A new message in the chat while I am away")),),
     personal_data="realtime.chat.selectors.personal_data",
     erase_personal_data="realtime.chat.services.erase_personal_data",

@@ -98,6 +98,25 @@ def operators() -> QuerySet:
         Case(When(role="owner", then=Value(0)), default=Value(1)), "full_name", "email")
 
 
+def away_operator_ids(*, minutes: int) -> set[int]:
+    """Staff who serve open conversations and have had no chat socket for `minutes` (or never had one)."""
+    since = timezone.now() - timedelta(minutes=minutes)
+    serving = set(Conversation.objects.filter(status=Conversation.Status.OPEN, assignee__isnull=False)
+                  .values_list("assignee_id", flat=True))
+    present = set(Presence.objects.filter(user_id__in=serving).filter(
+        Q(sockets__gt=0, last_seen_at__gte=timezone.now() - timedelta(seconds=ONLINE_SECONDS))
+        | Q(last_seen_at__gte=since)).values_list("user_id", flat=True))
+    return serving - present
+
+
+def away_minutes() -> int:
+    value = portal_state().setting("chat", "away_minutes")
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 10
+
+
 def operator_limit() -> int:
     """At most this many open conversations are given to one operator automatically (0: none)."""
     value = portal_state().setting("chat", "operator_limit")

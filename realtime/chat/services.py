@@ -256,6 +256,28 @@ def assign_automatically(conversation: Conversation) -> bool:
     return True
 
 
+def return_to_queue_from_away(*, minutes: int) -> int:
+    """Open conversations whose operator has had no chat open for `minutes` go back to the queue (each with a
+    line in its history), then to the least-loaded operator online with room. How many went back."""
+    away = selectors.away_operator_ids(minutes=minutes)
+    returned = 0
+    for conversation_id in Conversation.objects.filter(status=Conversation.Status.OPEN,
+                                                       assignee_id__in=away).values_list("pk", flat=True):
+        with transaction.atomic():
+            conversation = _lock(conversation_id)
+            if conversation.status != Conversation.Status.OPEN or conversation.assignee_id not in away:
+                continue  # taken or closed meanwhile
+            name = conversation.assignee.display_name if conversation.assignee else ""
+            conversation.assignee = None
+            _event(conversation, _("%(name)s is away; the conversation is back in the queue.") % {"name": name},
+                   None, timezone.now())
+            conversation.save(update_fields=["assignee", "last_seq", "last_message_at"])
+            assign_automatically(conversation)
+            on_commit(lambda conversation=conversation: push.inbox(conversation))
+            returned += 1
+    return returned
+
+
 def socket_opened(user) -> None:
     now = timezone.now()
     presence, created = Presence.objects.get_or_create(user=user, defaults={"sockets": 1, "last_seen_at": now})

@@ -137,7 +137,7 @@ def test_a_new_conversation_goes_to_the_least_loaded_operator_online_within_the_
     online(alpha, "ann@alpha.test")
     online(alpha, "bob@alpha.test")  # cid is away
     with tenant_context(alpha):
-        update_module_settings("chat", {"operator_limit": 2, "hours": ""})
+        update_module_settings("chat", {"operator_limit": 2, "hours": "", "away_minutes": 10})
     assignees = []
     for number in range(5):
         email = f"c{number}@alpha.test"
@@ -157,7 +157,7 @@ def test_no_automatic_assignment_when_the_limit_is_zero(alpha):
 
     online(alpha, OWNER)
     with tenant_context(alpha):
-        update_module_settings("chat", {"operator_limit": 0, "hours": ""})
+        update_module_settings("chat", {"operator_limit": 0, "hours": "", "away_minutes": 10})
     message, _ = post(alpha, CUSTOMER, "hello", "a")
     with tenant_context(alpha):
         assert Conversation.objects.get(pk=message.conversation_id).assignee is None
@@ -214,7 +214,7 @@ def test_business_hours_in_the_business_time_zone(alpha):
     with tenant_context(alpha):
         Branding.objects.update(time_zone="Europe/Kyiv")
         forget_portal_state()
-        update_module_settings("chat", {"hours": "mon-fri 09:00-18:00", "operator_limit": 5})
+        update_module_settings("chat", {"hours": "mon-fri 09:00-18:00", "operator_limit": 5, "away_minutes": 10})
         kyiv = business_time_zone()
         assert kyiv == ZoneInfo("Europe/Kyiv")
         # 07:30 UTC on a Wednesday is 09:30 in Kyiv (winter): open.
@@ -243,3 +243,31 @@ def test_an_operators_message_reaches_an_away_customer_by_notification_and_in_my
     post(alpha, OWNER, "Anything else?", "c", conversation=message.conversation)
     with tenant_context(alpha):
         assert Notification.objects.filter(event="chat.reply").count() == 1
+
+
+def test_an_operator_away_past_the_grace_period_gives_their_conversations_back(alpha):
+    from cabinet.portal.services import set_module_enabled, update_module_settings
+    from realtime.chat.tasks import return_away_operators_conversations
+
+    for name in ("ann", "bob"):
+        make_user(alpha, f"{name}@alpha.test", role="operator")
+    online(alpha, "ann@alpha.test")
+    with tenant_context(alpha):
+        update_module_settings("chat", {"operator_limit": 5, "hours": "", "away_minutes": 10})
+    first, _ = post(alpha, CUSTOMER, "hello", "a")
+    make_user(alpha, "second@alpha.test")
+    second, _ = post(alpha, "second@alpha.test", "hi", "a")
+    with tenant_context(alpha):
+        ann, bob = user(alpha, "ann@alpha.test"), user(alpha, "bob@alpha.test")
+        assert set(Conversation.objects.values_list("assignee", flat=True)) == {ann.pk}
+        services.socket_closed(ann)  # Ann closed her last chat 5 minutes ago: within the grace period
+        Presence.objects.filter(user=ann).update(last_seen_at=timezone.now() - timedelta(minutes=5))
+        assert return_away_operators_conversations.apply().get() == 0
+        Presence.objects.filter(user=ann).update(last_seen_at=timezone.now() - timedelta(minutes=11))
+        services.socket_opened(bob)
+        assert return_away_operators_conversations.apply().get() == 2
+        assert set(Conversation.objects.values_list("assignee", flat=True)) == {bob.pk}
+        last = Message.objects.filter(conversation_id=first.conversation_id).order_by("-seq").first()
+        assert last.kind == "event" and "back in the queue" in last.body
+        set_module_enabled("chat", False)
+        assert return_away_operators_conversations.apply().get() is None

@@ -140,7 +140,7 @@
     if (frame.open_now || !frame.back_at) { this.hours.hidden = true; return; }
     var when = new Date(frame.back_at);
     this.hours.textContent = this.text("Back").replace("__TIME__", when.toLocaleString([], {
-      weekday: "long", hour: "2-digit", minute: "2-digit" }));
+      weekday: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }));
     this.hours.hidden = false;
   };
 
@@ -162,7 +162,7 @@
     var time = document.createElement("time"); time.className = "chat-time";
     var at = frame.at ? new Date(frame.at) : new Date();
     time.dateTime = at.toISOString();
-    time.textContent = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    time.textContent = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     item.appendChild(time);
     var mark = document.createElement("span"); mark.className = "chat-mark"; mark.dataset.chatMark = "";
     item.appendChild(mark);
