@@ -249,6 +249,9 @@ def test_bad_frames_get_an_error_and_the_socket_keeps_working(alpha):
 def test_a_flood_is_limited_then_closed(alpha, monkeypatch):
     conversation_of(alpha, CUSTOMER)
     monkeypatch.setattr(consumers, "FLOOD_CLOSE_AFTER", 20)
+    # Slow refills, so a slow machine cannot earn new tokens while the flood is sent.
+    monkeypatch.setattr(consumers, "SEND_RATE", 0.1)
+    monkeypatch.setattr(consumers, "FRAME_RATE", 1.0)
 
     async def scenario():
         customer = socket_of(alpha, CUSTOMER)
