@@ -2,14 +2,15 @@
 
 import asyncio
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
+from channels.sessions import CookieMiddleware
 from django.urls import path
 
+from .chat.consumers import ChatConsumer
 from .consumers import PingConsumer
 from .tenancy import TenantWebsocketMiddleware
 
-websocket_urlpatterns: list = [path("ws/ping/", PingConsumer.as_asgi())]
+websocket_urlpatterns: list = [path("ws/ping/", PingConsumer.as_asgi()), path("ws/chat/", ChatConsumer.as_asgi())]
 
 # Close code of a socket to an address nobody serves (the WebSocket counterpart of HTTP 404).
 CLOSE_NOT_FOUND = 4404
@@ -47,4 +48,6 @@ class SocketRouter(URLRouter):
         return None
 
 
-websocket_application = TenantWebsocketMiddleware(AuthMiddlewareStack(SocketRouter(websocket_urlpatterns)))
+# Only the cookies are parsed here: consumers read the person from the sign-in cookie themselves, in their
+# tenant's schema (Channels' own auth middleware would look it up in whatever schema its thread is on).
+websocket_application = TenantWebsocketMiddleware(CookieMiddleware(SocketRouter(websocket_urlpatterns)))

@@ -53,8 +53,8 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="sunny-resort", demo_name="Sunny Resort",
             demo_customers=(("Anna Petrova", "anna@guest.demo"), ("Mark Stone", "mark@guest.demo"),
                             ("Olena Shevchenko", "olena@guest.demo")),
-            default_modules=("catalog", "orders", "support", "news", "feedback", "timeline", "wallet", "loyalty",
-                             "referrals", "clubs"),
+            default_modules=("catalog", "orders", "support", "chat", "news", "feedback", "timeline", "wallet",
+                             "loyalty", "referrals", "clubs"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Booking"), gettext_noop("Room and services"), gettext_noop("Billing and payment"),
                 gettext_noop("Complaint"), gettext_noop("Other"))}},
@@ -73,7 +73,7 @@ VERTICALS: dict[str, Vertical] = {
             order_noun=_("appointment"), order_noun_plural=_("appointments"),
             demo_slug="city-clinic", demo_name="City Clinic",
             demo_customers=(("Ivan Sidorov", "ivan@patient.demo"), ("Maria Kovalenko", "maria@patient.demo")),
-            default_modules=("documents", "support", "news", "timeline"),
+            default_modules=("documents", "support", "chat", "news", "timeline"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Appointment"), gettext_noop("Test results"), gettext_noop("Billing and payment"),
                 gettext_noop("Complaint"), gettext_noop("Other"))}},
@@ -94,7 +94,7 @@ VERTICALS: dict[str, Vertical] = {
             demo_slug="metro-wholesale", demo_name="Metro Wholesale",
             demo_customers=(("Green Grocer LLC", "buyer@greengrocer.demo"), ("Corner Cafe", "orders@cornercafe.demo"),
                             ("Hotel Lviv", "supply@hotellviv.demo"), ("Dom Market", "zakupki@dommarket.demo")),
-            default_modules=("catalog", "orders", "api", "documents", "support", "timeline", "wallet", "referrals"),
+            default_modules=("catalog", "orders", "api", "documents", "support", "chat", "timeline", "wallet", "referrals"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Order"), gettext_noop("Delivery"), gettext_noop("Invoice and payment"),
                 gettext_noop("Returns and claims"), gettext_noop("Other"))}},
@@ -113,8 +113,8 @@ VERTICALS: dict[str, Vertical] = {
             order_noun=_("report"), order_noun_plural=_("reports"),
             demo_slug="coffee-franchise", demo_name="Coffee Franchise",
             demo_customers=(("Kyiv Podil point", "podil@coffee.demo"), ("Warsaw Centrum point", "centrum@coffee.demo")),
-            default_modules=("catalog", "orders", "documents", "support", "news", "feedback", "timeline", "wallet",
-                             "loyalty", "referrals", "clubs"),
+            default_modules=("catalog", "orders", "documents", "support", "chat", "news", "feedback", "timeline",
+                             "wallet", "loyalty", "referrals", "clubs"),
             default_settings={"support": {"topics": _topics(
                 gettext_noop("Supplies"), gettext_noop("Reports"), gettext_noop("Equipment"),
                 gettext_noop("Training"), gettext_noop("Other"))}},

@@ -78,14 +78,29 @@ def module_packages() -> dict[str, tuple[str, Path, tuple[str, ...]]]:
     return found
 
 
+def platform_layer(module_packages: set[str]) -> list[str]:
+    """The platform apps; one that holds a module (realtime holds the chat) stands for its other parts, and the
+    module sits in the modules' layer."""
+    found = []
+    for app in PLATFORM_APPS:
+        inner = [package for package in module_packages if package.startswith(f"{app}.")]
+        if not inner:
+            found.append(app)
+            continue
+        folder = Path(__file__).resolve().parent.parent.parent / app.replace(".", "/")
+        found += [f"{app}.{name}" for name in _children(folder) if f"{app}.{name}" not in inner and name != "tests"]
+    return found
+
+
 def contracts_config(modules: dict[str, tuple[str, Path, tuple[str, ...]]] | None = None,
                      cabinet_dir: Path = CABINET) -> str:
     """The .importlinter (INI) text of every contract."""
     modules = module_packages() if modules is None else modules
     present_core = [app for app in CORE_APPS if (cabinet_dir / app.split(".")[1]).is_dir()]
+    packages = {package for package, _path, _deps in modules.values()}
     layers = [
         " : ".join(COMPOSITION_ROOTS),
-        " : ".join(PLATFORM_APPS),
+        " : ".join(platform_layer(packages)),
         " : ".join(sorted({package for package, _path, _deps in modules.values()})),
         " : ".join(PAYMENT_APPS),
         " : ".join(present_core),

@@ -93,6 +93,9 @@ class Module:
     support_priorities: tuple[SupportPriority, ...] = ()
     # What the module takes off what a customer owes for an order (see CheckoutDeduction).
     checkout_deductions: tuple[CheckoutDeduction, ...] = ()
+    # A template included at the end of every portal page while the module is on (the chat button); it
+    # decides itself whom it shows anything to, and costs no query.
+    page_widget: str = ""
     order: int = 100
 
     @property
@@ -206,6 +209,9 @@ def check_declarations(module: Module) -> None:
     for deduction in module.checkout_deductions:
         for path in (deduction.quote, deduction.apply, deduction.explain):
             _check_callable(path, f"checkout deduction {deduction.key!r} of module {module.key!r}")
+    if module.page_widget and not module.page_widget.endswith(".html"):
+        raise ImproperlyConfigured(f"The page widget of module {module.key!r} must name a template (.html), "
+                                   f"not {module.page_widget!r}")
 
 
 def timeline_source(path: str, owner: str) -> TimelineSource:

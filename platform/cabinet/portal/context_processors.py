@@ -25,6 +25,9 @@ def platform(request):
         # Built when a template first asks, once per request (the header shows the portal's links twice).
         context["portal_nav"] = functools.cache(lambda: _portal_nav(request, state))
         context["manage_nav"] = functools.cache(lambda: _manage_nav(request, state))
+        context["page_widgets"] = functools.cache(lambda: [
+            module.page_widget for module in registry.modules().values()
+            if module.page_widget and state.is_enabled(module.key)])
     return context
 
 

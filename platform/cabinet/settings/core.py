@@ -59,6 +59,8 @@ TENANT_APPS = [
     "cabinet.modules.feedback",
     "cabinet.modules.timeline",
     "cabinet.modules.clubs",
+    # live chat (the socket layer around it is realtime/)
+    "realtime.chat",
     "cms",
     "taggit",
     "wagtail.sites",
