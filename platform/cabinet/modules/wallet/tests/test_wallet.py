@@ -247,8 +247,14 @@ def test_demo_content_posts_balanced_moves(alpha):
     with tenant_context(alpha):
         seed_demo_content(vertical)
         seed_demo_content(vertical)  # twice: nothing more
-        customer = Account.objects.get(owner__email=vertical.demo_customers[0][1])
-        assert customer.balance == D("12450.00") and customer.entries.count() == 4
+        first = vertical.demo_customers[0][1]
+        customer = Account.objects.get(owner__email=first, kind=Kind.MONEY, currency="RUB")
+        # the four moves and the staff's adjustment with its reason
+        assert customer.balance == D("12950.00") and customer.entries.count() == 5
+        assert customer.entries.filter(transaction__reason="adjustment").count() == 1
+        # buying on credit in the catalogue's currency
+        currency = next(p[4] for p in vertical.demo_products)
+        assert Account.objects.get(owner__email=first, kind=Kind.MONEY, currency=currency).credit_limit == D("50000.00")
 
 
 def test_a_long_statement_is_paged_with_the_figures_of_the_whole_period_and_its_pdf_has_every_line(
