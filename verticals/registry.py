@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass, field
 
@@ -163,10 +164,14 @@ def seed_demo_content(vertical: Vertical) -> None:
     from cabinet import registry
 
     User = get_user_model()
-    for full_name, email in vertical.demo_customers:
+    today = timezone.localdate()
+    for number, (full_name, email) in enumerate(vertical.demo_customers):
         if not User.objects.filter(email__iexact=email).exists():
+            # The first demo customer has a birthday on the day of seeding (32 years back keeps 29 February
+            # valid), so the birthday gift is there to see; the others later in the year.
+            born = today.replace(year=today.year - 32) + datetime.timedelta(days=100 * number)
             User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, role=User.Role.CUSTOMER,
-                                     email_verified_at=timezone.now())
+                                     email_verified_at=timezone.now(), birth_date=born)
     for key in vertical.default_modules:
         module = registry.get_module(key)
         if module is not None and module.demo_content:

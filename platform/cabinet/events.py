@@ -6,7 +6,8 @@ is committed (`transaction.on_commit`) and robustly: a receiver's failure is log
 - "signed_up": the customer registered; details["request"] is the sign-up request when there was one (a
   referral cookie may be read from it);
 - "rated": the customer rated a finished support request; details["rating"] is the feedback Rating;
-- "birthday": the customer's birthday today (announced by the module that keeps birthdays);
+- "birthday": the customer's birthday today in the business's time zone (announced once a year by accounts,
+  which keeps the date of birth); details["year"] is the year of that birthday;
 - "referred": the customer brought a friend who registered through their link or code; details["friend"] is
   the new customer (announced by the referrals module, once per friend)."""
 

@@ -143,6 +143,10 @@ class ProfileForm(forms.Form):
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     language = forms.ChoiceField(label=_("Language"), required=False,
                                  choices=[("", _("As my browser says"))] + list(settings.LANGUAGES))
+    birth_date = forms.DateField(label=_("Date of birth"), required=False,
+                                 help_text=_("Optional. The business may greet you on your birthday."),
+                                 widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"},
+                                                        format="%Y-%m-%d"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

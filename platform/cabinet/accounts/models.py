@@ -54,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     language = models.CharField(max_length=8, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # The year whose birthday was last announced (events.BIRTHDAY), so an hourly run greets once a year.
+    birthday_announced_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
     terms_accepted_at = models.DateTimeField(null=True, blank=True)
     # Set when staff gave the person a temporary password: every page asks for a new one until it is chosen.

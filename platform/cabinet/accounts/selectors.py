@@ -165,6 +165,7 @@ def personal_data(user: User) -> dict[str, Any]:
             "pending_email": user.pending_email,
             "phone": user.phone,
             "language": user.language,
+            "birth_date": user.birth_date.isoformat() if user.birth_date else None,
             "role": user.role,
             "terms_accepted_at": _iso(user.terms_accepted_at),
         },

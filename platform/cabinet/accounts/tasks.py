@@ -10,3 +10,9 @@ from . import services
 def delete_old_account_records() -> int:
     """Forgets sign-in attempts and e-mail requests past their keeping time in the current schema."""
     return services.delete_old_account_records()
+
+
+@app.task(name="cabinet.accounts.tasks.announce_birthdays", ignore_result=True)
+def announce_birthdays() -> int:
+    """Announces today's birthdays of the current schema's customers (once a year each)."""
+    return services.announce_birthdays()

@@ -211,7 +211,8 @@ def resend_verification(request):
 @require_http_methods(["GET", "POST"])
 def my_settings(request):
     user = request.user
-    initial = {"full_name": user.full_name, "phone": format_phone(user.phone), "language": user.language}
+    initial = {"full_name": user.full_name, "phone": format_phone(user.phone), "language": user.language,
+               "birth_date": user.birth_date}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

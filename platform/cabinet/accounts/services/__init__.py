@@ -1,7 +1,9 @@
 """Writes about accounts, by subject: `profile` (sign-in links, e-mail confirmation, registration, profile,
 addresses, notification choices, deletion), `passwords` (reset links, staff help, temporary passwords,
-the account's history) and `customers` (contract and account numbers, customer groups)."""
+the account's history), `customers` (contract and account numbers, customer groups) and `birthdays` (the date
+of birth and the yearly announcement of the day)."""
 
+from .birthdays import announce_birthdays, check_birth_date
 from .customers import (
     NUMBER_MAX_LENGTH,
     ImportReport,
@@ -61,4 +63,5 @@ __all__ = [
     "request_sms_reset_code", "reset_password_with_code", "WRONG_CODE",
     "save_address", "save_notification_preferences", "send_email_verification", "set_default_address",
     "set_language", "set_temporary_password", "update_profile", "use_password_link",
+    "announce_birthdays", "check_birth_date",
 ]

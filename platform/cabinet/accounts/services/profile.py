@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from ..models import (
     SignInAttempt,
     User,
 )
+from .birthdays import check_birth_date
 
 log = logging.getLogger(__name__)
 
@@ -157,15 +158,17 @@ def register_customer(*, full_name: str, password: str, email: str | None = None
     return user
 
 
-def update_profile(user: User, *, full_name: str, phone: str | None, language: str) -> User:
+def update_profile(user: User, *, full_name: str, phone: str | None, language: str,
+                   birth_date: date | None = None) -> User:
     _check_contacts_free(None, phone, user=user)
     if not phone and not user.email:
         raise ValidationError({"phone": _("Keep a phone number or add an e-mail: we need one way to reach you.")})
-    user.full_name, user.phone = full_name.strip(), phone or None
+    check_birth_date(birth_date)
+    user.full_name, user.phone, user.birth_date = full_name.strip(), phone or None, birth_date
     user.language = language if language in dict(settings.LANGUAGES) else ""
     try:
         with transaction.atomic():
-            user.save(update_fields=["full_name", "phone", "language"])
+            user.save(update_fields=["full_name", "phone", "language", "birth_date"])
     except IntegrityError as error:
         raise ValidationError({"phone": _("An account with this phone number already exists.")}) from error
     return user

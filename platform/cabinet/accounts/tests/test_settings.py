@@ -54,6 +54,9 @@ def test_the_profile_saves_name_phone_and_language(alpha, me, client):
     ({"full_name": "X", "phone": "+1 123 456 7890"}, "phone", "Enter a valid phone number"),
     ({"full_name": "X", "phone": "+380501110000"}, "phone", "already exists"),
     ({"full_name": "X", "language": "de"}, "language", "Select a valid choice."),
+    ({"full_name": "X", "birth_date": "2999-01-01"}, "birth_date", "cannot be in the future"),
+    ({"full_name": "X", "birth_date": "1850-05-05"}, "birth_date", "check the year of birth"),
+    ({"full_name": "X", "birth_date": "31.02.1990"}, "birth_date", "Enter a valid date."),
 ])
 def test_bad_profile_input_is_refused_and_changes_nothing(alpha, me, client, data, field, message):
     make_customer(alpha, phone="+380501110000")
@@ -61,6 +64,17 @@ def test_bad_profile_input_is_refused_and_changes_nothing(alpha, me, client, dat
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
     assert _reload(alpha, me).full_name == "Me Myself"
+
+
+def test_the_date_of_birth_is_kept_shown_and_exported(alpha, me, client):
+    response = client.post("/me/", {"full_name": "Me Myself", "birth_date": "1990-02-28"})
+    assert response.status_code == 302
+    assert str(_reload(alpha, me).birth_date) == "1990-02-28"
+    page = client.get("/me/").content.decode()
+    assert 'type="date"' in page and 'value="1990-02-28"' in page and 'autocomplete="bday"' in page
+    assert client.get("/me/export/").json()["profile"]["birth_date"] == "1990-02-28"
+    client.post("/me/", {"full_name": "Me Myself", "birth_date": ""})
+    assert _reload(alpha, me).birth_date is None
 
 
 def test_a_phone_only_customer_cannot_drop_the_phone(alpha):

@@ -21,7 +21,7 @@ def on_customer_event(sender, customer, event, details, **kwargs) -> None:
     if event == events.SIGNED_UP:
         services.award_event(customer=customer, kind=RuleKind.SIGN_UP, cause=("accounts.user", customer.pk))
     elif event == events.BIRTHDAY:
-        year = timezone.localdate().year
+        year = details.get("year") or timezone.localdate().year
         services.award_event(customer=customer, kind=RuleKind.BIRTHDAY, cause=("birthday", year),
                              facts={"year": year})
     elif event == events.RATED and details.get("rating") is not None:

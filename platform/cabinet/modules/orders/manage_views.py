@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cabinet.accounts.permissions import has_role, role_required
 from cabinet.forms import add_service_errors
 
-from . import payment_selectors, selectors, services
+from . import deductions, payment_selectors, selectors, services
 from .manage_forms import (
     STATUS_ACTIONS,
     BulkStatusForm,
@@ -112,6 +112,7 @@ def detail_page(request, order: Order, *, shipping_form: ShippingForm | None = N
     return render(request, "orders/manage/detail.html", {
         "order": order, "timeline": selectors.staff_timeline(order), "hold": selectors.hold_state(order),
         "actions": actions, "invoice": selectors.order_invoice(order),
+        "deduction_texts": deductions.explanations(order),
         "shipping_form": shipping_form or ShippingForm(), "known_carriers": list(KNOWN_CARRIERS),
         **payment_selectors.invoice_context(order), "staff": True,
         "can_record": has_role(request.user, ("manager",)), **extra}, status=status)

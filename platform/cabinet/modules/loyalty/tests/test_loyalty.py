@@ -200,6 +200,14 @@ class TestRedemption:
             assert deductions.explanations(order) == [
                 f"−{ledger_selectors.format_money(D('300'), 'RUB')} paid with 300 points"]
 
+    def test_the_staffs_order_page_shows_what_points_paid(self, alpha, alpha_client, shop):
+        customer = user(alpha, CUSTOMER)
+        give(alpha, customer, 1000)
+        order = place(alpha, customer, shop["tea"], placed_via="api", deductions={"loyalty.points": "300"})
+        sign_in(alpha_client, alpha, "owner@alpha.test")
+        page = alpha_client.get(f"/manage/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Taken off what is owed" in page and "paid with 300 points" in page
+
     def test_the_share_and_the_rate_limit_what_points_pay(self, alpha, shop):
         customer = user(alpha, CUSTOMER)
         give(alpha, customer, 5000)
