@@ -1,7 +1,8 @@
 """Warms a web process up before it takes traffic, so the first visitor (or the first business to sign up)
 waits no longer than the tenth: URLconfs resolved, the project's templates compiled, every language's
 catalogue loaded, the module registry built, a database connection made, a spare schema ready for the next
-signup, and a few pages rendered in-process on the platform host and on one business's host.
+signup, and a few pages rendered in-process on the platform host and on one business's host (its owner's
+manage area too).
 
 Called by cabinet.asgi on import (each Uvicorn worker imports it before it accepts a connection). Set
 WEB_WARMUP=0 to skip it (e.g. for a one-off shell that imports the application). Nothing here may stop the
@@ -20,7 +21,9 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 PLATFORM_PATHS = ("/", "/signup/")
-TENANT_PATHS = ("/", "/login/")
+# A spent sign-in link too: the view a new owner arrives through (it only redirects).
+TENANT_PATHS = ("/", "/login/", "/manage/enter/spent-link/")
+OWNER_PATHS = ("/manage/",)
 
 
 def _urlconfs() -> None:
@@ -97,6 +100,30 @@ def _pages() -> None:
         client = Client(HTTP_HOST=host, raise_request_exception=False)
         for path in paths:
             client.get(path)
+    if domain is not None:
+        _owner_pages(domain)
+
+
+def _owner_pages(domain) -> None:
+    """The owner's first page, as a business that has just signed up sees it (the manage area's dashboard and
+    its imports), under a session made for it and deleted after."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(domain.tenant):
+        owner = get_user_model().objects.filter(role="owner", is_active=True).order_by("pk").first()
+        if owner is None:
+            return
+        client = Client(HTTP_HOST=domain.domain, raise_request_exception=False)
+        client.force_login(owner)
+        try:
+            for path in OWNER_PATHS:
+                client.get(path)
+        finally:
+            client.logout()
+    connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants
 
 
 STEPS: tuple[tuple[str, Callable[[], object]], ...] = (
