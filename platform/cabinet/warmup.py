@@ -91,7 +91,7 @@ def _pages() -> None:
     from tenants.models import Domain
 
     connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants
-    hosts = [(settings.PLATFORM_DOMAIN, PLATFORM_PATHS)]
+    hosts: list[tuple[str, tuple[str, ...]]] = [(settings.PLATFORM_DOMAIN, PLATFORM_PATHS)]
     domain = (Domain.objects.select_related("tenant").exclude(tenant__schema_name=settings.PUBLIC_SCHEMA_NAME)
               .filter(is_primary=True).order_by("id").first())
     if domain is not None:

@@ -231,8 +231,8 @@ def test_push_from_my_settings_to_the_service_worker(browser, live_daphne, olga,
                                                       "registrationId": registration["registrationId"],
                                                       "data": payload})
         # Read in the same poll that finds it: a headless browser may take a shown notification away soon after.
-        shown = page.wait_for_function(f"{NOTIFICATIONS_SHOWN}.then((shown) => shown.length ? shown : null)",
-                                       polling=100).json_value()
+        # (page.evaluate awaits the promise; a wait_for_function would take the promise itself for an answer.)
+        shown = _wait_for(lambda: page.evaluate(NOTIFICATIONS_SHOWN), page, "the shown notification")
         assert shown == [{
             "title": message["title"], "body": message["body"], "tag": message["tag"],
             "data": {"url": message["url"]}, "icon": f"{portal}/pwa/icon-192.png"}]
